@@ -1,0 +1,147 @@
+#include "app/commands.h"
+
+#include <tbb/global_control.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "app/progress.h"
+#include "sim/output/hdf5_writer.h"
+#include "sim/output/result_file.h"
+#include "sim/registry.h"
+#include "sim/scenario/parser.h"
+#include "sim/simulation.h"
+
+namespace partnersim::app {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "signal handler needs a lock-free flag");
+
+extern "C" void request_stop(int /*signal*/) { g_stop.store(true); }
+
+std::string default_output(const std::string& scenario) {
+  return (std::filesystem::path("results") / std::filesystem::path(scenario).stem()).string() + ".h5";
+}
+
+void print_error(const std::string& message) { std::cerr << "partnersim: error: " << message << '\n'; }
+
+}  // namespace
+
+int run_command(const RunOptions& options) {
+  ScenarioSpec spec;
+  try {
+    spec = load_scenario(options.scenario, ScenarioOverrides{options.steps, options.seed, options.replicates, options.set});
+  } catch (const ScenarioError& e) {
+    print_error(e.what());
+    return kInvalidInput;
+  }
+  const std::string output = options.output.empty() ? default_output(options.scenario) : options.output;
+  std::unique_ptr<tbb::global_control> threads;
+  if (options.threads > 0) {
+    threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                    static_cast<std::size_t>(options.threads));
+  }
+  g_stop.store(false);
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+
+  const std::int64_t total = static_cast<std::int64_t>(spec.steps) * spec.replicates;
+  const auto started = std::chrono::steady_clock::now();
+  std::int64_t steps_done = 0;
+  try {
+    Hdf5Writer writer(WriterOptions{output, options.force, options.command_line, PARTNERSIM_VERSION});
+    ProgressBar bar(total, !options.quiet && isatty(STDERR_FILENO) != 0);
+    RunControl control{&g_stop, [&bar](std::uint32_t, int) { bar.advance(); }};
+    try {
+      run_scenario(spec, writer, control);
+    } catch (...) {
+      steps_done = bar.done();
+      throw;
+    }
+    bar.stop();
+  } catch (const OutputExists& e) {
+    print_error(e.what());
+    return kOutputExists;
+  } catch (const Interrupted&) {
+    std::cerr << "partnersim: interrupted after " << steps_done << " of " << total
+              << " replicate-steps; no result written\n";
+    return kInterrupted;
+  } catch (const std::exception& e) {
+    print_error(std::string(e.what()) + " (no result written to " + output + ")");
+    return kRunFailed;
+  }
+  if (!options.quiet) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf("partnersim: %s: %d replicate(s) x %d steps (%s to %s) in %.2f s, %.0f steps/s -> %s\n",
+                spec.metadata.name.c_str(), spec.replicates, spec.steps, spec.start.str().c_str(),
+                spec.clock().last().str().c_str(), seconds, static_cast<double>(total) / seconds, output.c_str());
+  }
+  return kOk;
+}
+
+int validate_command(const std::string& scenario) {
+  try {
+    const ScenarioSpec spec = load_scenario(scenario);
+    std::printf("%s: valid. \"%s\": %zu organisations, %lld people, %zu ties, %zu funding programmes, %zu events; "
+                "%d steps from %s to %s, %d replicate(s), seed %llu\n",
+                scenario.c_str(), spec.metadata.name.c_str(), spec.organisations.size(),
+                static_cast<long long>(spec.people_count()), spec.ties.size(), spec.programmes.size(),
+                spec.events.size(), spec.steps, spec.start.str().c_str(), spec.clock().last().str().c_str(),
+                spec.replicates, static_cast<unsigned long long>(spec.seed));
+    return kOk;
+  } catch (const ScenarioError& e) {
+    print_error(e.what());
+    return kInvalidInput;
+  }
+}
+
+int params_command(const std::string& module) {
+  const auto& registry = ModuleRegistry::instance();
+  if (!module.empty() && registry.find(module) == nullptr) {
+    std::string known;
+    for (const auto& m : registry.modules()) known += (known.empty() ? "" : ", ") + m.name;
+    print_error("no module \"" + module + "\"; modules are " + known);
+    return kInvalidInput;
+  }
+  for (const auto& m : registry.modules()) {
+    if (!module.empty() && m.name != module) continue;
+    std::printf("%s: %s\n", m.name.c_str(), m.doc.c_str());
+    if (m.params.empty()) std::printf("  (no parameters)\n");
+    for (const auto& p : m.params) {
+      std::printf("  %s.%s  %s  default %g %s  range [%g, %g]\n      %s\n      source: %s\n", m.name.c_str(),
+                  p.name.c_str(), std::string(name_of(p.type)).c_str(), p.default_value, p.unit.c_str(), p.min, p.max,
+                  p.doc.c_str(), p.source.c_str());
+    }
+    std::printf("\n");
+  }
+  return kOk;
+}
+
+int info_command(const std::string& result) {
+  try {
+    const ResultInfo info = read_result_info(result);
+    std::printf("%s\n", result.c_str());
+    for (const auto& [key, value] : info.attributes) std::printf("  %-20s %s\n", key.c_str(), value.c_str());
+    std::printf("  %-20s %zu\n  %-20s %zu\n\n", "organisations", info.organisations, "events logged", info.events);
+    const std::string last = info.months.empty() ? "?" : info.months.back();
+    std::printf("Metrics at %s over %d replicate(s):\n  %-28s %14s %14s %14s  %s\n", last.c_str(), info.replicates,
+                "metric", "mean", "min", "max", "unit");
+    for (const auto& m : info.metrics) {
+      std::printf("  %-28s %14.6g %14.6g %14.6g  %s\n", m.name.c_str(), m.mean, m.min, m.max, m.unit.c_str());
+    }
+    return kOk;
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return kInvalidInput;
+  }
+}
+
+}  // namespace partnersim::app

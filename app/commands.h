@@ -1,0 +1,37 @@
+// The partnersim subcommands. Each returns the process exit code (see README, "Exit codes").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace partnersim::app {
+
+enum ExitCode : int {
+  kOk = 0,
+  kRunFailed = 1,      // the run or the output failed (I/O error, internal error)
+  kInvalidInput = 2,   // bad scenario, option, parameter or result file
+  kOutputExists = 3,   // output exists and --force was not given
+  kInterrupted = 130,  // SIGINT / SIGTERM
+};
+
+struct RunOptions {
+  std::string scenario;
+  std::string output;  // default results/<scenario stem>.h5
+  std::optional<int> steps;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> replicates;
+  int threads = 0;  // 0: all cores
+  std::vector<std::string> set;
+  bool force = false;
+  bool quiet = false;
+  std::string command_line;
+};
+
+int run_command(const RunOptions& options);
+int validate_command(const std::string& scenario);
+int params_command(const std::string& module);
+int info_command(const std::string& result);
+
+}  // namespace partnersim::app

@@ -1,0 +1,56 @@
+// Writes a run to HDF5 as it happens (see docs/OUTPUT.md for the layout). An Observer: the
+// model never sees it. The file is written under a temporary name in the target folder and
+// renamed only when complete, so a result that exists is a result that finished.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "sim/simulation.h"
+
+namespace partnersim {
+
+inline constexpr int kOutputFormatVersion = 1;
+
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The target exists and --force was not given.
+class OutputExists : public OutputError {
+ public:
+  using OutputError::OutputError;
+};
+
+struct WriterOptions {
+  std::string path;                // final file name
+  bool force = false;              // replace an existing file (only once the new one is complete)
+  std::string command_line;        // recorded as provenance
+  std::string partnersim_version;  // recorded as provenance
+};
+
+class Hdf5Writer : public Observer {
+ public:
+  // Checks the target (OutputExists / OutputError) before anything runs.
+  explicit Hdf5Writer(WriterOptions options);
+  ~Hdf5Writer() override;  // removes the temporary file unless the run was committed
+  Hdf5Writer(const Hdf5Writer&) = delete;
+  Hdf5Writer& operator=(const Hdf5Writer&) = delete;
+
+  void on_start(const RunDescription& run) override;
+  void on_step(const StepRecord& record) override;
+  void on_finish() override;  // flushes, closes and renames into place
+
+  [[nodiscard]] const std::string& temporary_path() const { return temp_path_; }
+
+ private:
+  struct Impl;
+  WriterOptions options_;
+  std::string temp_path_;
+  std::unique_ptr<Impl> impl_;
+  bool committed_ = false;
+};
+
+}  // namespace partnersim

@@ -1,0 +1,44 @@
+// The registry of rule modules. Each module file registers itself with one line:
+//   PARTNERSIM_REGISTER_MODULE(reintegration_module_info);
+// so adding a module edits nothing central.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/module.h"
+
+namespace partnersim {
+
+class ModuleRegistry {
+ public:
+  static ModuleRegistry& instance();
+
+  bool add(ModuleInfo info);  // returns true so it can initialise a static
+  // Modules sorted by (order, name): the order in which they run within a phase.
+  [[nodiscard]] const std::vector<ModuleInfo>& modules() const { return modules_; }
+  [[nodiscard]] const ModuleInfo* find(std::string_view module_name) const;
+  // "module.param" -> its spec, or nullptr.
+  [[nodiscard]] const ParamSpec* find_param(std::string_view full_name) const;
+  // Every parameter at its default.
+  [[nodiscard]] ParamSet defaults() const;
+  // Metrics of all modules in registry order, engine metrics first.
+  [[nodiscard]] std::vector<MetricSpec> all_metrics() const;
+
+ private:
+  std::vector<ModuleInfo> modules_;
+};
+
+// Metrics that the engine itself records for every scenario.
+const std::vector<MetricSpec>& engine_metrics();
+
+}  // namespace partnersim
+
+#define PARTNERSIM_CONCAT_INNER(a, b) a##b
+#define PARTNERSIM_CONCAT(a, b) PARTNERSIM_CONCAT_INNER(a, b)
+#define PARTNERSIM_REGISTER_MODULE(info_function)                                         \
+  namespace {                                                                             \
+  [[maybe_unused]] const bool PARTNERSIM_CONCAT(partnersim_registered_, __LINE__) =       \
+      ::partnersim::ModuleRegistry::instance().add(info_function());                      \
+  }

@@ -1,0 +1,97 @@
+// Private to the scenario parser: typed, position-aware reading of a yaml-cpp document.
+// Every read either returns a well-typed value or throws ScenarioError pointing at the
+// offending node (file:line:column, key path, what was expected and what was found).
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sim/clock.h"
+
+namespace partnersim::scenario_detail {
+
+// A node of the document, its key path ("organisations[2].kind") and the position to
+// report for it (the node's own, or its key's when the value is empty).
+struct Value {
+  YAML::Node node;
+  std::string path;
+  YAML::Mark mark;
+};
+
+std::string child_path(const std::string& parent, std::string_view key);
+std::string index_path(const std::string& parent, std::size_t index);
+
+// Levenshtein distance, and the closest candidate within distance 2 as
+// ` (did you mean "x"?)`, or "" when none is that close.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+std::string join(const std::vector<std::string>& items);  // "a, b, c"
+std::string quote(std::string_view text);                 // "\"text\"", escaped, shortened
+std::string describe(const YAML::Node& node);             // for "...; got <describe>"
+std::string format_pln(std::int64_t grosze);              // "39999.96"
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, const std::string& problem) const;
+  [[noreturn]] void fail(const Value& at, const std::string& problem) const { fail(at.mark, at.path, problem); }
+  // "expected <expected>; got <what the node holds>"
+  [[noreturn]] void fail_expected(const Value& at, std::string_view expected) const;
+
+  // Any scalar, quoted or not, as text.
+  [[nodiscard]] std::string string(const Value& v) const;
+  [[nodiscard]] std::string nonempty_string(const Value& v) const;
+  // An unquoted decimal integer in [min, max].
+  [[nodiscard]] std::int64_t integer(const Value& v, std::int64_t min, std::int64_t max) const;
+  [[nodiscard]] std::uint64_t unsigned_integer(const Value& v) const;
+  // An unquoted finite number.
+  [[nodiscard]] double number(const Value& v) const;
+  // A "YYYY-MM" month.
+  [[nodiscard]] YearMonth date(const Value& v) const;
+  // The items of a list; an empty value reads as an empty list when empty_ok.
+  [[nodiscard]] std::vector<Value> list(const Value& v, bool empty_ok) const;
+
+  [[nodiscard]] const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+// A YAML map whose keys are plain, unique scalars.
+class Map {
+ public:
+  struct Entry {
+    std::string key;
+    YAML::Mark key_mark;
+    Value value;
+  };
+
+  Map(const Reader& reader, const Value& v);
+
+  // Rejects keys not in `keys`: `unknown <noun> "k"; <label>: a, b (did you mean "x"?)`.
+  void allow(const std::vector<std::string>& keys, std::string_view noun = "key",
+             std::string_view label = "allowed keys") const;
+  [[nodiscard]] std::optional<Value> get(std::string_view key) const;
+  [[nodiscard]] bool has(std::string_view key) const { return find(key) != nullptr; }
+  // Fails at the map's own position when the key is missing.
+  [[nodiscard]] Value require(std::string_view key) const;
+  [[nodiscard]] const std::vector<Entry>& entries() const { return entries_; }
+  [[nodiscard]] const Value& self() const { return self_; }
+
+ private:
+  [[nodiscard]] const Entry* find(std::string_view key) const;
+
+  const Reader* reader_;
+  Value self_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace partnersim::scenario_detail

@@ -1,0 +1,117 @@
+#include "sim/simulation.h"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace partnersim {
+
+RunDescription describe_run(const ScenarioSpec& spec) {
+  return RunDescription{&spec, ModuleRegistry::instance().all_metrics()};
+}
+
+ReplicateRun::ReplicateRun(const ScenarioSpec& spec, std::uint32_t replicate, const ModuleRegistry& registry)
+    : world_(spec, replicate) {
+  std::size_t offset = engine_metrics().size();
+  for (const auto& info : registry.modules()) {
+    infos_.push_back(&info);
+    modules_.push_back(info.make());
+    metric_offset_.push_back(offset);
+    offset += info.metrics.size();
+  }
+  metrics_.assign(offset, 0.0);
+  const std::size_t n = world_.organisation_count();
+  cash_.resize(n);
+  employees_.resize(n);
+  degree_.resize(n);
+  alive_.resize(n);
+  configure_all();
+  for (auto& m : modules_) m->setup(world_);
+}
+
+void ReplicateRun::configure_all() {
+  for (auto& m : modules_) m->configure(world_.params());
+  configured_version_ = world_.params_version();
+}
+
+const StepRecord& ReplicateRun::advance() {
+  const int step = next_step_++;
+  world_.clear_step_events();
+  world_.begin_step(step);
+  for (Phase phase : kPhases) {
+    if (phase == Phase::Rewire) {
+      world_.apply_graph_edits();
+      continue;
+    }
+    for (std::size_t i = 0; i < modules_.size(); ++i) {
+      const auto& phases = infos_[i]->phases;
+      if (std::find(phases.begin(), phases.end(), phase) == phases.end()) continue;
+      modules_[i]->step(phase, world_);
+      // A scheduled event may have changed parameters: later modules see the new values.
+      if (world_.params_version() != configured_version_) configure_all();
+    }
+  }
+  observe();
+  return record_;
+}
+
+void ReplicateRun::observe() {
+  const int step = world_.step();
+  const std::size_t n = world_.organisation_count();
+  Grosze cash_total = 0;
+  int alive = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Organisation& o = world_.org(static_cast<std::uint32_t>(i));
+    cash_[i] = grosze_to_pln(o.cash);
+    employees_[i] = o.employees();
+    degree_[i] = world_.active_degree(static_cast<std::uint32_t>(i));
+    alive_[i] = o.alive ? 1 : 0;
+    cash_total += o.cash;
+    alive += o.alive ? 1 : 0;
+  }
+  metrics_[0] = static_cast<double>(world_.people().size());
+  metrics_[1] = alive;
+  metrics_[2] = static_cast<double>(world_.active_tie_count());
+  metrics_[3] = grosze_to_pln(cash_total);
+  for (std::size_t i = 0; i < modules_.size(); ++i) {
+    modules_[i]->observe(world_, std::span<double>(metrics_).subspan(metric_offset_[i], infos_[i]->metrics.size()));
+  }
+
+  const int every = world_.spec().output.tie_snapshot_every;
+  const bool snapshot = step % every == 0 || step == world_.clock().steps() - 1;
+  if (snapshot) {
+    ties_.clear();
+    const OrgGraph& g = world_.graph();
+    for (auto e : boost::make_iterator_range(boost::edges(g))) {
+      const Tie& t = g[e];
+      if (!t.active_at(step)) continue;
+      ties_.push_back(TieRow{static_cast<std::uint32_t>(boost::source(e, g)),
+                             static_cast<std::uint32_t>(boost::target(e, g)), t.kind, t.strength, t.start_step});
+    }
+  }
+  record_ = StepRecord{world_.replicate(), step, metrics_, cash_, employees_, degree_, alive_,
+                       world_.step_events(), snapshot ? &ties_ : nullptr};
+}
+
+void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl& control) {
+  const RunDescription run = describe_run(spec);
+  observer.on_start(run);
+  std::mutex observer_mutex;
+  const auto replicates = static_cast<std::uint32_t>(spec.replicates);
+  tbb::parallel_for(std::uint32_t{0}, replicates, [&](std::uint32_t r) {
+    ReplicateRun replicate(spec, r, ModuleRegistry::instance());
+    while (!replicate.finished()) {
+      if (control.stop != nullptr && control.stop->load()) throw Interrupted("interrupted");
+      const StepRecord& record = replicate.advance();
+      {
+        const std::lock_guard lock(observer_mutex);
+        observer.on_step(record);
+      }
+      if (control.on_progress) control.on_progress(r, record.step);
+    }
+  });
+  observer.on_finish();
+}
+
+}  // namespace partnersim

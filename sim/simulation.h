@@ -1,0 +1,108 @@
+// Runs a scenario: one World and one set of module instances per replicate, advanced by a
+// scheduler of phases, observed after every step. Replicates run in parallel; observers see
+// one step record at a time (calls are serialised), never the model's internals.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/module.h"
+#include "sim/registry.h"
+#include "sim/spec.h"
+#include "sim/world.h"
+
+namespace partnersim {
+
+struct TieRow {
+  std::uint32_t source = 0;
+  std::uint32_t target = 0;
+  TieKind kind = TieKind::Partnership;
+  float strength = 0.0F;
+  std::int32_t start_step = 0;
+};
+
+// Everything an observer learns about one step of one replicate.
+struct StepRecord {
+  std::uint32_t replicate = 0;
+  int step = 0;
+  std::span<const double> metrics;  // in the order of RunDescription::metrics
+  std::span<const double> org_cash_pln;
+  std::span<const std::int32_t> org_employees;
+  std::span<const std::int32_t> org_degree;
+  std::span<const std::uint8_t> org_alive;
+  std::span<const LoggedEvent> events;
+  const std::vector<TieRow>* ties = nullptr;  // set on snapshot steps only
+};
+
+struct RunDescription {
+  const ScenarioSpec* spec = nullptr;
+  std::vector<MetricSpec> metrics;
+};
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void on_start(const RunDescription& /*run*/) {}
+  virtual void on_step(const StepRecord& record) = 0;
+  virtual void on_finish() {}
+};
+
+// Time spent per phase and module, summed over steps (for --profile).
+struct PhaseTiming {
+  std::string label;  // "people/reintegration", "rewire", "observe"
+  double seconds = 0.0;
+};
+
+// One replicate: its world, its module instances and the phase schedule.
+class ReplicateRun {
+ public:
+  ReplicateRun(const ScenarioSpec& spec, std::uint32_t replicate, const ModuleRegistry& registry);
+
+  // Advances one step and fills `record` (valid until the next call).
+  const StepRecord& advance();
+  [[nodiscard]] bool finished() const { return next_step_ >= world_.clock().steps(); }
+  World& world() { return world_; }
+  [[nodiscard]] const World& world() const { return world_; }
+
+ private:
+  void configure_all();
+  void observe();
+
+  World world_;
+  std::vector<const ModuleInfo*> infos_;
+  std::vector<std::unique_ptr<Module>> modules_;
+  std::vector<std::size_t> metric_offset_;  // first metric slot of each module
+  std::uint64_t configured_version_ = 0;
+  int next_step_ = 0;
+
+  std::vector<double> metrics_;
+  std::vector<double> cash_;
+  std::vector<std::int32_t> employees_;
+  std::vector<std::int32_t> degree_;
+  std::vector<std::uint8_t> alive_;
+  std::vector<TieRow> ties_;
+  StepRecord record_;
+};
+
+struct RunControl {
+  const std::atomic<bool>* stop = nullptr;             // set asynchronously to interrupt
+  std::function<void(std::uint32_t replicate, int step)> on_progress;  // any thread
+};
+
+class Interrupted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Runs every replicate of the spec, in parallel, reporting to the observer.
+void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl& control = {});
+
+RunDescription describe_run(const ScenarioSpec& spec);
+
+}  // namespace partnersim

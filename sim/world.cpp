@@ -1,0 +1,137 @@
+#include "sim/world.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace partnersim {
+
+World::World(const ScenarioSpec& spec, std::uint32_t replicate)
+    : spec_(&spec), clock_(spec.clock()), key_{spec.seed, replicate}, params_(spec.params) {
+  const std::uint32_t opening = external_account("opening balances");
+  for (const auto& o : spec.organisations) {
+    Organisation org;
+    org.id = o.id;
+    org.name = o.name;
+    org.kind = o.kind;
+    org.sector = o.sector;
+    org.municipality = o.municipality;
+    org.founded_step = o.founded_step;
+    org.closed_step = o.closed_step;
+    org.alive = o.founded_step <= 0 && o.closed_step > 0;
+    org.staff = o.staff;
+    org.own_places = o.programme_places;
+    org.social_jobs = o.social_jobs;
+    const auto v = static_cast<std::uint32_t>(boost::add_vertex(org, graph_));
+    transfer(Account::external(opening), Account::org(v), o.cash, "opening balance");
+  }
+  for (const auto& t : spec.ties) {
+    boost::add_edge(t.source, t.target,
+                    Tie{t.kind, static_cast<float>(t.strength), t.start_step, t.end_step}, graph_);
+  }
+  std::size_t n = 0;
+  for (const auto& p : spec.people) n += static_cast<std::size_t>(p.count);
+  people_.reserve(n);
+  for (const auto& p : spec.people) {
+    const bool placed = p.state == PersonState::InProgramme || p.state == PersonState::EmployedSocial;
+    for (std::int64_t k = 0; k < p.count; ++k) {
+      people_.add(p.groups, static_cast<std::uint16_t>(p.municipality), p.state,
+                  placed ? p.placement : kNoOrganisation);
+    }
+    if (p.state == PersonState::InProgramme) graph_[p.placement].participants += static_cast<int>(p.count);
+    if (p.state == PersonState::EmployedSocial) graph_[p.placement].excluded_workers += static_cast<int>(p.count);
+  }
+  events_.clear();  // opening balances are not events of step 0
+}
+
+void World::set_param(const std::string& full_name, double value) {
+  if (!params_.contains(full_name)) throw std::logic_error("unknown parameter " + full_name);
+  params_.set(full_name, value);
+  ++params_version_;
+}
+
+std::uint32_t World::external_account(std::string_view name) {
+  const auto it = std::find(external_names_.begin(), external_names_.end(), name);
+  if (it != external_names_.end()) return static_cast<std::uint32_t>(it - external_names_.begin());
+  external_names_.emplace_back(name);
+  external_balance_.push_back(0);
+  return static_cast<std::uint32_t>(external_names_.size() - 1);
+}
+
+void World::transfer(Account from, Account to, Grosze amount, std::string_view reason) {
+  if (amount < 0) throw std::logic_error("negative transfer: " + std::string(reason));
+  auto balance = [this](Account a) -> Grosze& {
+    return a.type == Account::Type::Organisation ? graph_[a.index].cash : external_balance_.at(a.index);
+  };
+  balance(from) -= amount;
+  balance(to) += amount;
+}
+
+Grosze World::money_total() const {
+  Grosze total = 0;
+  for (auto v : boost::make_iterator_range(boost::vertices(graph_))) total += graph_[v].cash;
+  for (Grosze b : external_balance_) total += b;
+  return total;
+}
+
+void World::log(std::string_view kind, std::uint32_t source, std::uint32_t target, Grosze amount,
+                std::string note) {
+  events_.push_back(LoggedEvent{step_, std::string(kind), source, target, amount, std::move(note)});
+}
+
+void World::apply_graph_edits() {
+  std::vector<GraphEdit> edits(edits_.begin(), edits_.end());
+  edits_.clear();
+  std::sort(edits.begin(), edits.end(), [](const GraphEdit& a, const GraphEdit& b) {
+    return a.proposer != b.proposer ? a.proposer < b.proposer : a.sequence < b.sequence;
+  });
+  for (const auto& e : edits) {
+    if (e.type == GraphEdit::Type::AddTie) {
+      boost::add_edge(e.source, e.target, e.tie, graph_);
+      log("tie_added", e.source, e.target, 0, std::string(name_of(e.tie.kind)));
+      continue;
+    }
+    // End every active tie of this kind between the two, in either direction.
+    bool ended = false;
+    for (auto [a, b] : {std::pair{e.source, e.target}, std::pair{e.target, e.source}}) {
+      for (auto edge : boost::make_iterator_range(boost::out_edges(a, graph_))) {
+        Tie& tie = graph_[edge];
+        if (boost::target(edge, graph_) == b && tie.kind == e.tie.kind && tie.active_at(step_)) {
+          tie.end_step = step_;
+          ended = true;
+        }
+      }
+    }
+    if (ended) log("tie_ended", e.source, e.target, 0, std::string(name_of(e.tie.kind)));
+  }
+}
+
+int World::active_degree(std::uint32_t i) const {
+  int d = 0;
+  for (auto e : boost::make_iterator_range(boost::out_edges(i, graph_))) d += graph_[e].active_at(step_) ? 1 : 0;
+  for (auto e : boost::make_iterator_range(boost::in_edges(i, graph_))) d += graph_[e].active_at(step_) ? 1 : 0;
+  return d;
+}
+
+std::size_t World::active_tie_count() const {
+  std::size_t n = 0;
+  for (auto e : boost::make_iterator_range(boost::edges(graph_))) n += graph_[e].active_at(step_) ? 1 : 0;
+  return n;
+}
+
+void World::begin_step(int step) {
+  step_ = step;
+  for (auto v : boost::make_iterator_range(boost::vertices(graph_))) {
+    Organisation& o = graph_[v];
+    const auto idx = static_cast<std::uint32_t>(v);
+    if (!o.alive && o.founded_step == step && step < o.closed_step) {
+      o.alive = true;
+      log("organisation_founded", idx, kNoOrganisation, 0, o.name);
+    }
+    if (o.alive && o.closed_step == step) {
+      o.alive = false;
+      log("organisation_closed", idx, kNoOrganisation, 0, o.name);
+    }
+  }
+}
+
+}  // namespace partnersim

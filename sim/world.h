@@ -1,0 +1,118 @@
+// The state of one replicate: organisations graph, people, money, the current step, and the
+// buffers through which modules change shared state deterministically. Knows no policy.
+#pragma once
+
+#include <tbb/concurrent_vector.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/clock.h"
+#include "sim/organisations.h"
+#include "sim/people.h"
+#include "sim/random.h"
+#include "sim/spec.h"
+
+namespace partnersim {
+
+// Who pays or is paid: an organisation of the scenario or an account outside it (the EU,
+// the state budget, a donor public). Outside accounts go negative as they pay in, so the
+// sum over all accounts is zero at every step: no zloty is created or lost.
+struct Account {
+  enum class Type : std::uint8_t { Organisation, External } type = Type::External;
+  std::uint32_t index = 0;
+  static Account org(std::uint32_t i) { return {Type::Organisation, i}; }
+  static Account external(std::uint32_t i) { return {Type::External, i}; }
+};
+
+struct LoggedEvent {
+  int step = 0;
+  std::string kind;
+  std::uint32_t source = kNoOrganisation;
+  std::uint32_t target = kNoOrganisation;
+  Grosze amount = 0;
+  std::string note;
+};
+
+// A change to the ties proposed during a phase (possibly from parallel code) and applied
+// by the engine in its rewiring phase, sorted by (proposer, sequence), so the graph
+// evolves identically whatever the thread count.
+struct GraphEdit {
+  enum class Type : std::uint8_t { AddTie, EndTie } type = Type::AddTie;
+  std::uint64_t proposer = 0;  // e.g. module slot << 40 | agent index
+  std::uint32_t sequence = 0;  // order of this proposal among the proposer's own
+  std::uint32_t source = 0;
+  std::uint32_t target = 0;
+  Tie tie;  // for EndTie only tie.kind is used
+};
+
+class World {
+ public:
+  World(const ScenarioSpec& spec, std::uint32_t replicate);
+
+  [[nodiscard]] const ScenarioSpec& spec() const { return *spec_; }
+  [[nodiscard]] const Clock& clock() const { return clock_; }
+  [[nodiscard]] int step() const { return step_; }
+  [[nodiscard]] std::uint32_t replicate() const { return key_.replicate; }
+
+  // Random numbers for one decision of one agent this step.
+  [[nodiscard]] RandomStream stream(std::uint32_t purpose_id, std::uint64_t agent) const {
+    return RandomStream(key_, static_cast<std::uint32_t>(step_), purpose_id, agent);
+  }
+
+  OrgGraph& graph() { return graph_; }
+  [[nodiscard]] const OrgGraph& graph() const { return graph_; }
+  [[nodiscard]] std::size_t organisation_count() const { return boost::num_vertices(graph_); }
+  Organisation& org(std::uint32_t i) { return graph_[i]; }
+  [[nodiscard]] const Organisation& org(std::uint32_t i) const { return graph_[i]; }
+
+  People& people() { return people_; }
+  [[nodiscard]] const People& people() const { return people_; }
+
+  // Parameters in force now; a scheduled event may change them mid-run.
+  [[nodiscard]] const ParamSet& params() const { return params_; }
+  void set_param(const std::string& full_name, double value);
+  [[nodiscard]] std::uint64_t params_version() const { return params_version_; }
+
+  // Money. Call from sequential code only (parallel phases buffer their payments).
+  std::uint32_t external_account(std::string_view name);  // finds or opens an account
+  [[nodiscard]] const std::vector<std::string>& external_account_names() const { return external_names_; }
+  [[nodiscard]] Grosze external_balance(std::uint32_t i) const { return external_balance_.at(i); }
+  void transfer(Account from, Account to, Grosze amount, std::string_view reason);
+  [[nodiscard]] Grosze money_total() const;  // zero whenever the ledger balances
+
+  // Event log of the current step. Call from sequential code only.
+  void log(std::string_view kind, std::uint32_t source, std::uint32_t target, Grosze amount,
+           std::string note = {});
+  [[nodiscard]] const std::vector<LoggedEvent>& step_events() const { return events_; }
+
+  // Graph edits: safe to call concurrently; applied by the engine in Phase::Rewire.
+  void propose(const GraphEdit& edit) { edits_.push_back(edit); }
+  void apply_graph_edits();
+
+  // Active ties touching organisation i now (in and out).
+  [[nodiscard]] int active_degree(std::uint32_t i) const;
+  [[nodiscard]] std::size_t active_tie_count() const;
+
+  // Engine hooks, called by the scheduler.
+  void begin_step(int step);  // opens organisations founded now, closes those due
+  void clear_step_events() { events_.clear(); }
+
+ private:
+  const ScenarioSpec* spec_;
+  Clock clock_;
+  StreamKey key_;
+  int step_ = -1;
+  OrgGraph graph_;
+  People people_;
+  ParamSet params_;
+  std::uint64_t params_version_ = 0;
+  std::vector<std::string> external_names_;
+  std::vector<Grosze> external_balance_;
+  std::vector<LoggedEvent> events_;
+  tbb::concurrent_vector<GraphEdit> edits_;
+};
+
+}  // namespace partnersim

@@ -52,8 +52,10 @@ class Reader {
   // An unquoted decimal integer in [min, max].
   [[nodiscard]] std::int64_t integer(const Value& v, std::int64_t min, std::int64_t max) const;
   [[nodiscard]] std::uint64_t unsigned_integer(const Value& v) const;
-  // An unquoted finite number.
-  [[nodiscard]] double number(const Value& v) const;
+  // An unquoted finite number; `expected` is what error messages say was expected.
+  [[nodiscard]] double number(const Value& v, std::string_view expected = "a number") const;
+  // The text of an unquoted scalar (numbers, true/false); fails with `expected` otherwise.
+  [[nodiscard]] std::string plain_scalar(const Value& v, std::string_view expected) const;
   // A "YYYY-MM" month.
   [[nodiscard]] YearMonth date(const Value& v) const;
   // The items of a list; an empty value reads as an empty list when empty_ok.

@@ -1,7 +1,6 @@
 #include "app/commands.h"
 
 #include <tbb/global_control.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -10,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <unistd.h>
 
 #include "app/progress.h"
 #include "sim/output/hdf5_writer.h"
@@ -38,7 +38,8 @@ void print_error(const std::string& message) { std::cerr << "partnersim: error: 
 int run_command(const RunOptions& options) {
   ScenarioSpec spec;
   try {
-    spec = load_scenario(options.scenario, ScenarioOverrides{options.steps, options.seed, options.replicates, options.set});
+    spec = load_scenario(options.scenario,
+                         ScenarioOverrides{options.steps, options.seed, options.replicates, options.set});
   } catch (const ScenarioError& e) {
     print_error(e.what());
     return kInvalidInput;
@@ -90,12 +91,13 @@ int run_command(const RunOptions& options) {
 int validate_command(const std::string& scenario) {
   try {
     const ScenarioSpec spec = load_scenario(scenario);
-    std::printf("%s: valid. \"%s\": %zu organisations, %lld people, %zu ties, %zu funding programmes, %zu events; "
-                "%d steps from %s to %s, %d replicate(s), seed %llu\n",
-                scenario.c_str(), spec.metadata.name.c_str(), spec.organisations.size(),
-                static_cast<long long>(spec.people_count()), spec.ties.size(), spec.programmes.size(),
-                spec.events.size(), spec.steps, spec.start.str().c_str(), spec.clock().last().str().c_str(),
-                spec.replicates, static_cast<unsigned long long>(spec.seed));
+    std::printf(
+        "%s: valid. \"%s\": %zu organisations, %lld people, %zu ties, %zu funding programmes, %zu events; "
+        "%d steps from %s to %s, %d replicate(s), seed %llu\n",
+        scenario.c_str(), spec.metadata.name.c_str(), spec.organisations.size(),
+        static_cast<long long>(spec.people_count()), spec.ties.size(), spec.programmes.size(), spec.events.size(),
+        spec.steps, spec.start.str().c_str(), spec.clock().last().str().c_str(), spec.replicates,
+        static_cast<unsigned long long>(spec.seed));
     return kOk;
   } catch (const ScenarioError& e) {
     print_error(e.what());

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   cli.footer(
       "Examples:\n"
       "  partnersim run scenarios/examples/minimal.yaml -o results/minimal.h5\n"
-      "  partnersim run scenarios/examples/minimal.yaml --replicates 8 --threads 2 --set reintegration.referral_rate=0.1\n"
+      "  partnersim run scenarios/examples/minimal.yaml --replicates 8 --threads 2 --set "
+      "reintegration.referral_rate=0.1\n"
       "  partnersim validate scenarios/examples/minimal.yaml\n"
       "  partnersim params\n"
       "  partnersim info results/minimal.h5\n"
@@ -37,9 +38,11 @@ int main(int argc, char** argv) {
   auto* run_cmd = cli.add_subcommand("run", "Run a scenario and write its results to HDF5");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML)")->required();
   run_cmd->add_option("-o,--output", run.output, "Result file (default: results/<scenario>.h5)");
-  run_cmd->add_option("--steps", run.steps, "Number of monthly steps (overrides the scenario)")->check(CLI::PositiveNumber);
+  run_cmd->add_option("--steps", run.steps, "Number of monthly steps (overrides the scenario)")
+      ->check(CLI::PositiveNumber);
   run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario)");
-  run_cmd->add_option("--replicates", run.replicates, "Replicates (overrides the scenario)")->check(CLI::PositiveNumber);
+  run_cmd->add_option("--replicates", run.replicates, "Replicates (overrides the scenario)")
+      ->check(CLI::PositiveNumber);
   run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   run_cmd->add_option("--set", run.set, "Override a module parameter: module.param=value (repeatable)");
   run_cmd->add_flag("--force", run.force, "Replace an existing result file (only once the new one is complete)");

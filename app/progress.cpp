@@ -34,7 +34,8 @@ void ProgressBar::draw() const {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
   const double left = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
-  const auto filled = static_cast<int>(kWidth * static_cast<double>(done) / static_cast<double>(std::max<std::int64_t>(1, total_)));
+  const auto filled =
+      static_cast<int>(kWidth * static_cast<double>(done) / static_cast<double>(std::max<std::int64_t>(1, total_)));
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(kWidth, '.');
   std::fprintf(stderr, "\r[%s] %lld/%lld steps  %.1f steps/s  %.0f s left\033[K", bar.c_str(),

@@ -4,17 +4,25 @@ namespace partnersim {
 
 namespace {
 
-constexpr std::array<std::string_view, kOrgKindCount> kOrgKindNames = {
-    "municipality", "social_assistance_centre", "labour_office",  "regional_centre",
-    "municipal_company", "ngo", "social_cooperative", "business", "support_centre",
-    "reintegration_centre", "donor", "church"};
+constexpr std::array<std::string_view, kOrgKindCount> kOrgKindNames = {"municipality",
+                                                                       "social_assistance_centre",
+                                                                       "labour_office",
+                                                                       "regional_centre",
+                                                                       "municipal_company",
+                                                                       "ngo",
+                                                                       "social_cooperative",
+                                                                       "business",
+                                                                       "support_centre",
+                                                                       "reintegration_centre",
+                                                                       "donor",
+                                                                       "church"};
 constexpr std::array<std::string_view, kTieKindCount> kTieKindNames = {
     "partnership", "contract", "grant", "founding", "referral", "in_kind", "consortium", "informal"};
-constexpr std::array<std::string_view, kPersonStateCount> kStateNames = {
-    "excluded", "in_programme", "employed_social", "employed_open"};
+constexpr std::array<std::string_view, kPersonStateCount> kStateNames = {"excluded", "in_programme", "employed_social",
+                                                                         "employed_open"};
 constexpr std::array<std::string_view, kPersonGroupCount> kGroupNames = {
-    "long_term_unemployed", "homeless", "disabled", "addicted",
-    "mentally_ill", "ex_prisoner", "refugee", "care_leaver"};
+    "long_term_unemployed", "homeless",    "disabled", "addicted",
+    "mentally_ill",         "ex_prisoner", "refugee",  "care_leaver"};
 
 template <typename Enum, std::size_t N>
 std::optional<Enum> lookup(const std::array<std::string_view, N>& names, std::string_view name) {
@@ -43,9 +51,7 @@ std::string_view group_name(std::size_t bit_index) { return kGroupNames.at(bit_i
 
 std::optional<OrgKind> org_kind_from(std::string_view name) { return lookup<OrgKind>(kOrgKindNames, name); }
 std::optional<TieKind> tie_kind_from(std::string_view name) { return lookup<TieKind>(kTieKindNames, name); }
-std::optional<PersonState> person_state_from(std::string_view name) {
-  return lookup<PersonState>(kStateNames, name);
-}
+std::optional<PersonState> person_state_from(std::string_view name) { return lookup<PersonState>(kStateNames, name); }
 std::optional<std::uint8_t> person_group_from(std::string_view name) {
   for (std::size_t i = 0; i < kPersonGroupCount; ++i) {
     if (kGroupNames[i] == name) return static_cast<std::uint8_t>(1U << i);

@@ -19,10 +19,10 @@ enum class OrgKind : std::uint8_t {
   Ngo,                     // association or foundation
   SocialCooperative,
   Business,
-  SupportCentre,           // OWES, incubator
-  ReintegrationCentre,     // CIS / KIS
-  Donor,                   // e.g. a Rotary club
-  Church,                  // church legal person (Caritas)
+  SupportCentre,        // OWES, incubator
+  ReintegrationCentre,  // CIS / KIS
+  Donor,                // e.g. a Rotary club
+  Church,               // church legal person (Caritas)
 };
 inline constexpr std::size_t kOrgKindCount = 12;
 

@@ -28,8 +28,8 @@ enum class Phase : std::uint8_t {
   Rewire,         // engine: apply graph edits
   Accounts,       // end-of-month settlement
 };
-inline constexpr std::array<Phase, 8> kPhases = {Phase::Events,  Phase::Funding, Phase::Trade,  Phase::Organisations,
-                                                 Phase::People,  Phase::Ties,    Phase::Rewire, Phase::Accounts};
+inline constexpr std::array<Phase, 8> kPhases = {Phase::Events, Phase::Funding, Phase::Trade,  Phase::Organisations,
+                                                 Phase::People, Phase::Ties,    Phase::Rewire, Phase::Accounts};
 std::string_view name_of(Phase p);
 
 struct MetricSpec {
@@ -58,7 +58,7 @@ class Module {
 struct ModuleInfo {
   std::string name;  // prefix of its parameters: "<name>.<param>"
   std::string doc;
-  int order = 0;     // position among modules sharing a phase (lower runs first)
+  int order = 0;  // position among modules sharing a phase (lower runs first)
   std::vector<Phase> phases;
   std::vector<ParamSpec> params;
   std::vector<MetricSpec> metrics;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/graph/adjacency_list.hpp>
+
 #include <cstdint>
 #include <string>
 
@@ -23,12 +24,12 @@ struct Organisation {
   int closed_step = kOpenEnded;
   bool alive = false;
   Grosze cash = 0;
-  int staff = 0;               // employees not from excluded groups
-  int own_places = 0;          // reintegration places the organisation runs itself
-  int funded_places = 0;       // places paid by funding programmes this month
-  int participants = 0;        // people in its programme now
-  int social_jobs = 0;         // positions for excluded workers
-  int excluded_workers = 0;    // excluded people employed now
+  int staff = 0;             // employees not from excluded groups
+  int own_places = 0;        // reintegration places the organisation runs itself
+  int funded_places = 0;     // places paid by funding programmes this month
+  int participants = 0;      // people in its programme now
+  int social_jobs = 0;       // positions for excluded workers
+  int excluded_workers = 0;  // excluded people employed now
 
   [[nodiscard]] int programme_places() const { return own_places + funded_places; }
   [[nodiscard]] int employees() const { return staff + excluded_workers; }

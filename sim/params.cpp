@@ -9,9 +9,12 @@ namespace partnersim {
 
 std::string_view name_of(ParamType t) {
   switch (t) {
-    case ParamType::Real: return "real";
-    case ParamType::Integer: return "integer";
-    case ParamType::Boolean: return "boolean";
+    case ParamType::Real:
+      return "real";
+    case ParamType::Integer:
+      return "integer";
+    case ParamType::Boolean:
+      return "boolean";
   }
   return "?";
 }

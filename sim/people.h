@@ -14,7 +14,7 @@ namespace partnersim {
 inline constexpr std::uint32_t kNoOrganisation = std::numeric_limits<std::uint32_t>::max();
 
 struct People {
-  std::vector<std::uint8_t> groups;            // PersonGroup bit set
+  std::vector<std::uint8_t> groups;  // PersonGroup bit set
   std::vector<PersonState> state;
   std::vector<std::uint16_t> months_in_state;  // saturates at 65535
   std::vector<std::uint32_t> placement;        // programme host or employer; kNoOrganisation

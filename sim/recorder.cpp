@@ -13,8 +13,9 @@ void MemoryRecorder::on_start(const RunDescription& run) {
 }
 
 void MemoryRecorder::on_step(const StepRecord& record) {
-  values_.at(record.replicate).at(static_cast<std::size_t>(record.step)).assign(record.metrics.begin(),
-                                                                                record.metrics.end());
+  values_.at(record.replicate)
+      .at(static_cast<std::size_t>(record.step))
+      .assign(record.metrics.begin(), record.metrics.end());
   auto& log = events_.at(record.replicate);
   log.insert(log.end(), record.events.begin(), record.events.end());
 }

@@ -7,14 +7,22 @@ namespace partnersim {
 
 std::string_view name_of(Phase p) {
   switch (p) {
-    case Phase::Events: return "events";
-    case Phase::Funding: return "funding";
-    case Phase::Trade: return "trade";
-    case Phase::Organisations: return "organisations";
-    case Phase::People: return "people";
-    case Phase::Ties: return "ties";
-    case Phase::Rewire: return "rewire";
-    case Phase::Accounts: return "accounts";
+    case Phase::Events:
+      return "events";
+    case Phase::Funding:
+      return "funding";
+    case Phase::Trade:
+      return "trade";
+    case Phase::Organisations:
+      return "organisations";
+    case Phase::People:
+      return "people";
+    case Phase::Ties:
+      return "ties";
+    case Phase::Rewire:
+      return "rewire";
+    case Phase::Accounts:
+      return "accounts";
   }
   return "?";
 }

@@ -37,8 +37,8 @@ const std::vector<MetricSpec>& engine_metrics();
 
 #define PARTNERSIM_CONCAT_INNER(a, b) a##b
 #define PARTNERSIM_CONCAT(a, b) PARTNERSIM_CONCAT_INNER(a, b)
-#define PARTNERSIM_REGISTER_MODULE(info_function)                                         \
-  namespace {                                                                             \
-  [[maybe_unused]] const bool PARTNERSIM_CONCAT(partnersim_registered_, __LINE__) =       \
-      ::partnersim::ModuleRegistry::instance().add(info_function());                      \
+#define PARTNERSIM_REGISTER_MODULE(info_function)                                   \
+  namespace {                                                                       \
+  [[maybe_unused]] const bool PARTNERSIM_CONCAT(partnersim_registered_, __LINE__) = \
+      ::partnersim::ModuleRegistry::instance().add(info_function());                \
   }

@@ -91,7 +91,7 @@ class ReplicateRun {
 };
 
 struct RunControl {
-  const std::atomic<bool>* stop = nullptr;             // set asynchronously to interrupt
+  const std::atomic<bool>* stop = nullptr;                             // set asynchronously to interrupt
   std::function<void(std::uint32_t replicate, int step)> on_progress;  // any thread
 };
 

@@ -25,8 +25,7 @@ World::World(const ScenarioSpec& spec, std::uint32_t replicate)
     transfer(Account::external(opening), Account::org(v), o.cash, "opening balance");
   }
   for (const auto& t : spec.ties) {
-    boost::add_edge(t.source, t.target,
-                    Tie{t.kind, static_cast<float>(t.strength), t.start_step, t.end_step}, graph_);
+    boost::add_edge(t.source, t.target, Tie{t.kind, static_cast<float>(t.strength), t.start_step, t.end_step}, graph_);
   }
   std::size_t n = 0;
   for (const auto& p : spec.people) n += static_cast<std::size_t>(p.count);
@@ -73,8 +72,7 @@ Grosze World::money_total() const {
   return total;
 }
 
-void World::log(std::string_view kind, std::uint32_t source, std::uint32_t target, Grosze amount,
-                std::string note) {
+void World::log(std::string_view kind, std::uint32_t source, std::uint32_t target, Grosze amount, std::string note) {
   events_.push_back(LoggedEvent{step_, std::string(kind), source, target, amount, std::move(note)});
 }
 

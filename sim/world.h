@@ -84,8 +84,7 @@ class World {
   [[nodiscard]] Grosze money_total() const;  // zero whenever the ledger balances
 
   // Event log of the current step. Call from sequential code only.
-  void log(std::string_view kind, std::uint32_t source, std::uint32_t target, Grosze amount,
-           std::string note = {});
+  void log(std::string_view kind, std::uint32_t source, std::uint32_t target, Grosze amount, std::string note = {});
   [[nodiscard]] const std::vector<LoggedEvent>& step_events() const { return events_; }
 
   // Graph edits: safe to call concurrently; applied by the engine in Phase::Rewire.

@@ -36,8 +36,8 @@ void ScheduledEvents::step(Phase /*phase*/, World& world) {
         break;
       }
       case EventAction::Transfer: {
-        const Account from = e.from_external ? Account::external(world.external_account(e.external_source))
-                                             : Account::org(e.source);
+        const Account from =
+            e.from_external ? Account::external(world.external_account(e.external_source)) : Account::org(e.source);
         world.transfer(from, Account::org(e.target), e.amount, e.note);
         world.log("transfer", e.from_external ? kNoOrganisation : e.source, e.target, e.amount,
                   e.from_external ? e.external_source + (e.note.empty() ? "" : ": " + e.note) : e.note);

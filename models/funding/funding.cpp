@@ -7,8 +7,8 @@ namespace partnersim::models {
 void Funding::setup(World& world) {
   programmes_.clear();
   for (const auto& prog : world.spec().programmes) {
-    const Account payer = prog.funder ? Account::org(*prog.funder)
-                                      : Account::external(world.external_account(prog.external_source));
+    const Account payer =
+        prog.funder ? Account::org(*prog.funder) : Account::external(world.external_account(prog.external_source));
     programmes_.push_back({payer, prog.budget});
   }
 }
@@ -37,8 +37,8 @@ void Funding::step(Phase /*phase*/, World& world) {
       if (award.monthly == 0) continue;
       // A payer organisation cannot pay what it does not hold; an outside source can, up to
       // the programme's remaining budget.
-      const bool payer_short = state.payer.type == Account::Type::Organisation &&
-                               world.org(state.payer.index).cash < award.monthly;
+      const bool payer_short =
+          state.payer.type == Account::Type::Organisation && world.org(state.payer.index).cash < award.monthly;
       if (state.remaining < award.monthly || payer_short) {
         unpaid_ += award.monthly;
         world.log("payment_missed", funder_index, award.organisation, award.monthly, prog.name);

@@ -34,8 +34,8 @@ struct ChunkResult {
 // Assigns requests, in priority order, to the organisation of their municipality with the
 // most free capacity (ties: lower index). Returns the organisation per request or
 // kNoOrganisation. `free` is indexed by organisation and updated.
-std::vector<std::uint32_t> allocate(std::vector<Request>& requests, const std::vector<std::vector<std::uint32_t>>& by_muni,
-                                    std::vector<int>& free) {
+std::vector<std::uint32_t> allocate(std::vector<Request>& requests,
+                                    const std::vector<std::vector<std::uint32_t>>& by_muni, std::vector<int>& free) {
   std::sort(requests.begin(), requests.end(), [](const Request& a, const Request& b) {
     if (a.municipality != b.municipality) return a.municipality < b.municipality;
     if (a.priority != b.priority) return a.priority < b.priority;
@@ -157,8 +157,9 @@ void Reintegration::step(Phase /*phase*/, World& world) {
               break;
             case PersonState::InProgramme: {
               const bool dropout = rng.bernoulli(p.dropout_rate);
-              const bool completes = !dropout && (months >= p.programme_max_months ||
-                                                  (months >= p.programme_min_months && rng.bernoulli(p.completion_rate)));
+              const bool completes =
+                  !dropout && (months >= p.programme_max_months ||
+                               (months >= p.programme_min_months && rng.bernoulli(p.completion_rate)));
               if (!dropout && !completes) break;
               out.left_programme.push_back(people.placement[i]);
               leave_to(i, PersonState::Excluded, dropout ? out.flows.dropouts : out.flows.completions);
@@ -241,9 +242,9 @@ void Reintegration::observe(const World& /*world*/, std::span<double> out) const
   const auto d = [](std::int64_t v) { return static_cast<double>(v); };
   std::size_t k = 0;
   for (std::int64_t count : in_state_) out[k++] = d(count);
-  for (std::int64_t v : {flows_.referrals, flows_.entries, flows_.waiting, flows_.completions, flows_.dropouts,
-                         flows_.cut, flows_.placements, flows_.to_open_market, flows_.job_losses, flows_.relapses,
-                         places_, vacancies_}) {
+  for (std::int64_t v :
+       {flows_.referrals, flows_.entries, flows_.waiting, flows_.completions, flows_.dropouts, flows_.cut,
+        flows_.placements, flows_.to_open_market, flows_.job_losses, flows_.relapses, places_, vacancies_}) {
     out[k++] = d(v);
   }
 }
@@ -251,8 +252,9 @@ void Reintegration::observe(const World& /*world*/, std::span<double> out) const
 ModuleInfo reintegration_module_info() {
   ModuleInfo info;
   info.name = "reintegration";
-  info.doc = "Excluded people move through programme places to social jobs and the open labour market, with "
-             "dropout and relapse; places and jobs are limited and allocated per municipality.";
+  info.doc =
+      "Excluded people move through programme places to social jobs and the open labour market, with "
+      "dropout and relapse; places and jobs are limited and allocated per municipality.";
   info.order = 50;
   info.phases = {Phase::People};
   using T = ParamType;
@@ -260,10 +262,11 @@ ModuleInfo reintegration_module_info() {
       {"referral_rate", T::Real, 0.05, "1/month", 0.0, 1.0,
        "Chance per month that an excluded person is referred to a reintegration programme",
        "[G] assumption; CIS+KIS served 46.3k people in 2021 [S GUS]"},
-      {"programme_min_months", T::Integer, 6, "months", 1, 24,
-       "Months in a programme before it can be completed", "[S] CIS individual plans 6-12 months"},
+      {"programme_min_months", T::Integer, 6, "months", 1, 24, "Months in a programme before it can be completed",
+       "[S] CIS individual plans 6-12 months"},
       {"programme_max_months", T::Integer, 12, "months", 1, 24,
-       "Months after which a programme ends for everyone still in it", "[S] CIS up to 12 months (18 in justified cases)"},
+       "Months after which a programme ends for everyone still in it",
+       "[S] CIS up to 12 months (18 in justified cases)"},
       {"completion_rate", T::Real, 0.35, "1/month", 0.0, 1.0,
        "Chance per month of completing once the minimum months are done", "[G] assumption"},
       {"dropout_rate", T::Real, 0.04, "1/month", 0.0, 1.0, "Chance per month of leaving a programme early",
@@ -290,7 +293,8 @@ ModuleInfo reintegration_module_info() {
       {"referrals_waiting", "persons/month", "Referred people who found no free place in their municipality"},
       {"programme_completions", "persons/month", "People who completed a programme this month"},
       {"programme_dropouts", "persons/month", "People who left a programme early this month"},
-      {"programme_places_cut", "persons/month", "Participants who lost their place because funding ended or the host closed"},
+      {"programme_places_cut", "persons/month",
+       "Participants who lost their place because funding ended or the host closed"},
       {"social_placements", "persons/month", "Completers who took a social job this month"},
       {"moves_to_open_market", "persons/month", "Social workers who moved to the open labour market this month"},
       {"social_job_losses", "persons/month", "Social workers who returned to exclusion this month"},

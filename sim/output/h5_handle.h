@@ -99,13 +99,27 @@ inline Handle checked(hid_t id, Closer closer, std::string_view path, std::strin
 }
 
 // Type-specific shorthands.
-inline Handle file(hid_t id, std::string_view path, std::string_view what) { return checked(id, &H5Fclose, path, what); }
-inline Handle group(hid_t id, std::string_view path, std::string_view what) { return checked(id, &H5Gclose, path, what); }
-inline Handle dataset(hid_t id, std::string_view path, std::string_view what) { return checked(id, &H5Dclose, path, what); }
-inline Handle dataspace(hid_t id, std::string_view path, std::string_view what) { return checked(id, &H5Sclose, path, what); }
-inline Handle datatype(hid_t id, std::string_view path, std::string_view what) { return checked(id, &H5Tclose, path, what); }
-inline Handle attribute(hid_t id, std::string_view path, std::string_view what) { return checked(id, &H5Aclose, path, what); }
-inline Handle plist(hid_t id, std::string_view path, std::string_view what) { return checked(id, &H5Pclose, path, what); }
+inline Handle file(hid_t id, std::string_view path, std::string_view what) {
+  return checked(id, &H5Fclose, path, what);
+}
+inline Handle group(hid_t id, std::string_view path, std::string_view what) {
+  return checked(id, &H5Gclose, path, what);
+}
+inline Handle dataset(hid_t id, std::string_view path, std::string_view what) {
+  return checked(id, &H5Dclose, path, what);
+}
+inline Handle dataspace(hid_t id, std::string_view path, std::string_view what) {
+  return checked(id, &H5Sclose, path, what);
+}
+inline Handle datatype(hid_t id, std::string_view path, std::string_view what) {
+  return checked(id, &H5Tclose, path, what);
+}
+inline Handle attribute(hid_t id, std::string_view path, std::string_view what) {
+  return checked(id, &H5Aclose, path, what);
+}
+inline Handle plist(hid_t id, std::string_view path, std::string_view what) {
+  return checked(id, &H5Pclose, path, what);
+}
 
 // File access properties shared by the writer and the reader: take file locks where the file
 // system supports them, but do not fail on one that does not (NFS and similar).

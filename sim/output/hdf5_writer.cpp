@@ -1,0 +1,737 @@
+#include "sim/output/hdf5_writer.h"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "sim/output/h5_handle.h"
+
+namespace partnersim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using h5::Handle;
+
+constexpr std::size_t kMonthChars = 7;  // "YYYY-MM", stored without a terminator
+constexpr unsigned kDeflateLevel = 4;
+constexpr hsize_t kMetricChunkSteps = 256;
+constexpr hsize_t kOrgChunkElements = 16384;  // per chunk of the [replicate, month, organisation] arrays
+constexpr hsize_t kTableChunkRows = 4096;
+constexpr std::size_t kEventBufferRows = 8192;
+constexpr auto kFlushInterval = std::chrono::seconds(30);
+
+constexpr std::int32_t kIntFill = -1;  // int32 cells never written (only in an unfinished file)
+constexpr std::uint8_t kAliveFill = 255;
+
+// Rows of the compound tables as laid out in memory; strings are UTF-8.
+struct OrgRow {
+  const char* id;
+  const char* name;
+  const char* kind;
+  const char* sector;
+  const char* municipality;
+  char founded[kMonthChars];
+};
+
+struct TieRowH5 {
+  std::uint32_t replicate;
+  std::int32_t step;
+  char month[kMonthChars];
+  std::uint32_t source;
+  std::uint32_t target;
+  const char* kind;
+  float strength;
+  char start[kMonthChars];
+};
+
+struct EventRowH5 {
+  std::uint32_t replicate;
+  std::int32_t step;
+  char month[kMonthChars];
+  const char* kind;
+  std::int64_t source;
+  std::int64_t target;
+  double amount_pln;
+  const char* note;
+};
+
+// An event kept until the next batch is written (its strings must outlive the write).
+struct PendingEvent {
+  std::uint32_t replicate;
+  int step;
+  std::string kind;
+  std::int64_t source;
+  std::int64_t target;
+  double amount_pln;
+  std::string note;
+};
+
+std::int64_t org_or_none(std::uint32_t index) {
+  return index == kNoOrganisation ? std::int64_t{-1} : static_cast<std::int64_t>(index);
+}
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
+}
+
+bool deflate_available() {
+  static const bool available = H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0;
+  return available;
+}
+
+}  // namespace
+
+struct Hdf5Writer::Impl {
+  std::string path;  // the final file, named in every message
+  std::string temp;
+  bool created = false;    // the temporary file may exist and is ours to remove
+  bool keep_temp = false;  // a finished result that could not be moved into place
+
+  const ScenarioSpec* spec = nullptr;
+  Clock clock{YearMonth{}, 0};
+  hsize_t replicates = 0;
+  hsize_t steps = 0;  // current extent of the month dimension
+  hsize_t orgs = 0;
+
+  Handle month_type;  // fixed 7-byte UTF-8 string
+  Handle text_type;   // variable-length UTF-8 string
+
+  // The file is declared before every object in it, so it is closed last.
+  Handle file;
+  std::vector<Handle> month_scales;  // /metrics/month, /organisations/month
+  std::vector<Handle> metrics;
+  std::vector<std::string> metric_names;  // "/metrics/<name>", for messages
+  Handle cash, employees, degree, alive;
+  std::vector<Handle*> org_arrays;  // the four above, in that order
+  Handle ties, tie_mem;
+  hsize_t tie_rows = 0;
+  Handle events, event_mem;
+  hsize_t event_rows = 0;
+  std::vector<PendingEvent> pending;
+  std::array<std::string, kTieKindCount> tie_kind_names;
+  std::chrono::steady_clock::time_point last_flush;
+
+  // ---- small helpers -------------------------------------------------------------------
+
+  [[nodiscard]] std::string month(int step) const {
+    std::string text = clock.month_of(step).str();
+    if (text.size() != kMonthChars) {
+      throw OutputError(path + ": month " + text + " of step " + std::to_string(step) + " is not YYYY-MM");
+    }
+    return text;
+  }
+  void month_into(char (&out)[kMonthChars], int step) const {
+    const std::string text = month(step);
+    std::memcpy(out, text.data(), kMonthChars);
+  }
+
+  Handle make_month_type() const {
+    Handle t = h5::datatype(H5Tcopy(H5T_C_S1), path, "create a string type");
+    h5::check(H5Tset_size(t.get(), kMonthChars), path, "size a string type");
+    h5::check(H5Tset_strpad(t.get(), H5T_STR_NULLPAD), path, "pad a string type");
+    h5::check(H5Tset_cset(t.get(), H5T_CSET_UTF8), path, "set a string type to UTF-8");
+    return t;
+  }
+  Handle make_text_type() const {
+    Handle t = h5::datatype(H5Tcopy(H5T_C_S1), path, "create a string type");
+    h5::check(H5Tset_size(t.get(), H5T_VARIABLE), path, "make a variable-length string type");
+    h5::check(H5Tset_cset(t.get(), H5T_CSET_UTF8), path, "set a string type to UTF-8");
+    return t;
+  }
+
+  Handle scalar_space() const { return h5::dataspace(H5Screate(H5S_SCALAR), path, "create a dataspace"); }
+
+  Handle simple_space(const std::vector<hsize_t>& dims, const std::vector<hsize_t>& maxdims) const {
+    return h5::dataspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()), path,
+                         "create a dataspace");
+  }
+
+  Handle attribute_for_write(hid_t obj, const char* name, hid_t file_type) const {
+    const htri_t exists = H5Aexists(obj, name);
+    h5::check(exists < 0 ? -1 : 0, path, "look up attribute", name);
+    if (exists > 0) return h5::attribute(H5Aopen(obj, name, H5P_DEFAULT), path, std::string("open attribute ") + name);
+    const Handle space = scalar_space();
+    return h5::attribute(H5Acreate2(obj, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), path,
+                         std::string("create attribute ") + name);
+  }
+  void set_text_attr(hid_t obj, const char* name, const std::string& value) const {
+    const Handle attr = attribute_for_write(obj, name, text_type.get());
+    const char* data = value.c_str();
+    h5::check(H5Awrite(attr.get(), text_type.get(), static_cast<const void*>(&data)), path, "write attribute", name);
+  }
+  void set_int_attr(hid_t obj, const char* name, std::int64_t value) const {
+    const Handle attr = attribute_for_write(obj, name, H5T_STD_I64LE);
+    h5::check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), path, "write attribute", name);
+  }
+  void set_uint_attr(hid_t obj, const char* name, std::uint64_t value) const {
+    const Handle attr = attribute_for_write(obj, name, H5T_STD_U64LE);
+    h5::check(H5Awrite(attr.get(), H5T_NATIVE_UINT64, &value), path, "write attribute", name);
+  }
+
+  Handle create_group(hid_t parent, const char* name) const {
+    const Handle gcpl = h5::plist(H5Pcreate(H5P_GROUP_CREATE), path, "create group properties");
+    h5::check(H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), path,
+              "track link creation order");
+    return h5::group(H5Gcreate2(parent, name, H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), path,
+                     std::string("create group /") + name);
+  }
+
+  struct DatasetShape {
+    std::vector<hsize_t> dims;
+    std::vector<hsize_t> maxdims;
+    std::vector<hsize_t> chunk;  // empty: contiguous
+  };
+
+  // `fill` (of type fill_type) is what unwritten cells read as; nullptr for the default.
+  Handle create_dataset(hid_t loc, const std::string& name, const std::string& full_name, hid_t type,
+                        const DatasetShape& shape, hid_t fill_type, const void* fill, bool compress,
+                        hid_t dapl = H5P_DEFAULT) const {
+    const Handle space = simple_space(shape.dims, shape.maxdims);
+    const Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE), path, "create dataset properties");
+    if (!shape.chunk.empty()) {
+      h5::check(H5Pset_chunk(dcpl.get(), static_cast<int>(shape.chunk.size()), shape.chunk.data()), path,
+                "set the chunks of", full_name);
+      if (compress && deflate_available()) {
+        h5::check(H5Pset_shuffle(dcpl.get()), path, "set the shuffle filter of", full_name);
+        h5::check(H5Pset_deflate(dcpl.get(), kDeflateLevel), path, "set compression of", full_name);
+      }
+    }
+    if (fill != nullptr) {
+      h5::check(H5Pset_fill_value(dcpl.get(), fill_type, fill), path, "set the fill value of", full_name);
+    }
+    return h5::dataset(H5Dcreate2(loc, name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), dapl), path,
+                       "create dataset " + full_name);
+  }
+
+  // Chunk cache big enough that every replicate's chunk currently being filled stays in memory.
+  Handle chunk_cache(hsize_t chunk_bytes) const {
+    Handle dapl = h5::plist(H5Pcreate(H5P_DATASET_ACCESS), path, "create dataset access properties");
+    const hsize_t wanted = std::max<hsize_t>(hsize_t{1} << 20U, 2 * replicates * chunk_bytes);
+    const std::size_t bytes = static_cast<std::size_t>(std::min<hsize_t>(wanted, hsize_t{512} << 20U));
+    h5::check(H5Pset_chunk_cache(dapl.get(), 100003, bytes, 0.75), path, "set the chunk cache");
+    return dapl;
+  }
+
+  void write_cells(hid_t ds, hid_t mem_type, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
+                   const void* data, const std::string& name) const {
+    hsize_t n = 1;
+    for (const hsize_t c : count) n *= c;
+    if (n == 0) return;
+    const Handle fspace = h5::dataspace(H5Dget_space(ds), path, "get the dataspace of " + name);
+    h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), path,
+              "select cells of", name);
+    const Handle mspace = h5::dataspace(H5Screate_simple(1, &n, nullptr), path, "create a dataspace");
+    h5::check(H5Dwrite(ds, mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, data), path, "write", name);
+  }
+
+  void append_rows(hid_t ds, hid_t mem_type, hsize_t& rows, hsize_t n, const void* data,
+                   const std::string& name) const {
+    if (n == 0) return;
+    const hsize_t new_rows = rows + n;
+    h5::check(H5Dset_extent(ds, &new_rows), path, "extend", name);
+    const Handle fspace = h5::dataspace(H5Dget_space(ds), path, "get the dataspace of " + name);
+    h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &rows, nullptr, &n, nullptr), path,
+              "select rows of", name);
+    const Handle mspace = h5::dataspace(H5Screate_simple(1, &n, nullptr), path, "create a dataspace");
+    h5::check(H5Dwrite(ds, mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, data), path, "append to", name);
+    rows = new_rows;
+  }
+
+  // ---- layout --------------------------------------------------------------------------
+
+  Handle create_month_scale(hid_t group, const std::string& group_name) {
+    const std::string full = group_name + "/month";
+    DatasetShape shape{{steps}, {H5S_UNLIMITED}, {std::clamp<hsize_t>(steps, 1, 1024)}};
+    Handle ds = create_dataset(group, "month", full, month_type.get(), shape, H5I_INVALID_HID, nullptr, false);
+    std::vector<char> labels(static_cast<std::size_t>(steps) * kMonthChars);
+    for (hsize_t s = 0; s < steps; ++s) {
+      const std::string text = month(static_cast<int>(s));
+      std::memcpy(labels.data() + s * kMonthChars, text.data(), kMonthChars);
+    }
+    write_cells(ds.get(), month_type.get(), {0}, {steps}, labels.data(), full);
+    h5::check(H5DSset_scale(ds.get(), "month"), path, "make a dimension scale of", full);
+    set_text_attr(ds.get(), "_Encoding", "utf-8");  // lets xarray decode the labels to str
+    set_text_attr(ds.get(), "description", "Calendar month of each step (YYYY-MM)");
+    return ds;
+  }
+
+  Handle create_index_scale(hid_t group, const std::string& group_name, const char* name, hsize_t n,
+                            const char* description) const {
+    const std::string full = group_name + "/" + name;
+    Handle ds = create_dataset(group, name, full, H5T_STD_I32LE, DatasetShape{{n}, {n}, {}}, H5I_INVALID_HID,
+                               nullptr, false);
+    std::vector<std::int32_t> values(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<std::int32_t>(i);
+    write_cells(ds.get(), H5T_NATIVE_INT32, {0}, {n}, values.data(), full);
+    h5::check(H5DSset_scale(ds.get(), name), path, "make a dimension scale of", full);
+    set_text_attr(ds.get(), "description", description);
+    return ds;
+  }
+
+  void attach(hid_t ds, hid_t scale, unsigned dim, const std::string& name) const {
+    h5::check(H5DSattach_scale(ds, scale, dim), path, "attach a dimension scale to", name);
+  }
+
+  void write_root_attributes(const WriterOptions& options) const {
+    const hid_t root = file.get();
+    set_int_attr(root, "format_version", kOutputFormatVersion);
+    set_text_attr(root, "partnersim_version", options.partnersim_version);
+    set_text_attr(root, "scenario_name", spec->metadata.name);
+    set_text_attr(root, "scenario_description", spec->metadata.description);
+    set_uint_attr(root, "seed", spec->seed);
+    set_int_attr(root, "steps", spec->steps);
+    set_text_attr(root, "start_month", spec->start.str());
+    set_int_attr(root, "replicates", spec->replicates);
+    set_int_attr(root, "organisations", static_cast<std::int64_t>(orgs));
+    set_text_attr(root, "creation_time", utc_now_iso8601());
+    set_text_attr(root, "command_line", options.command_line);
+    set_int_attr(root, "complete", 0);
+  }
+
+  void write_scenario() const {
+    const Handle group = create_group(file.get(), "scenario");
+    const Handle space = scalar_space();
+    const Handle ds = h5::dataset(H5Dcreate2(group.get(), "source", text_type.get(), space.get(), H5P_DEFAULT,
+                                             H5P_DEFAULT, H5P_DEFAULT),
+                                  path, "create dataset /scenario/source");
+    const char* text = spec->source_text.c_str();
+    h5::check(H5Dwrite(ds.get(), text_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, static_cast<const void*>(&text)),
+              path, "write /scenario/source");
+    set_text_attr(ds.get(), "path", spec->source_path);
+    set_text_attr(ds.get(), "description", "The scenario file, verbatim");
+  }
+
+  void create_metrics(const RunDescription& run) {
+    const Handle group = create_group(file.get(), "metrics");
+    month_scales.push_back(create_month_scale(group.get(), "/metrics"));
+    const Handle replicate =
+        create_index_scale(group.get(), "/metrics", "replicate", replicates, "Replicate number (0-based)");
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const hsize_t chunk_steps = std::clamp<hsize_t>(steps, 1, kMetricChunkSteps);
+    const Handle dapl = chunk_cache(chunk_steps * sizeof(double));
+    for (const MetricSpec& m : run.metrics) {
+      if (m.name.empty() || m.name == "month" || m.name == "replicate" || m.name.find('/') != std::string::npos ||
+          m.name == ".") {
+        throw OutputError(path + ": metric name '" + m.name + "' cannot be used as a dataset name");
+      }
+      const std::string full = "/metrics/" + m.name;
+      DatasetShape shape{{replicates, steps}, {replicates, H5S_UNLIMITED}, {1, chunk_steps}};
+      if (replicates == 0) shape.maxdims[0] = H5S_UNLIMITED;
+      Handle ds = create_dataset(group.get(), m.name, full, H5T_IEEE_F64LE, shape, H5T_NATIVE_DOUBLE, &nan, true,
+                                 dapl.get());
+      attach(ds.get(), replicate.get(), 0, full);
+      attach(ds.get(), month_scales.back().get(), 1, full);
+      set_text_attr(ds.get(), "unit", m.unit);
+      set_text_attr(ds.get(), "description", m.description);
+      metrics.push_back(std::move(ds));
+      metric_names.push_back(full);
+    }
+  }
+
+  void create_organisations() {
+    const Handle group = create_group(file.get(), "organisations");
+    // h5netcdf only resolves dimension scales of the group itself or its parents, so the
+    // month and replicate scales are repeated here.
+    month_scales.push_back(create_month_scale(group.get(), "/organisations"));
+    const hid_t month_scale = month_scales.back().get();
+    const Handle replicate =
+        create_index_scale(group.get(), "/organisations", "replicate", replicates, "Replicate number (0-based)");
+    const Handle organisation = create_index_scale(group.get(), "/organisations", "organisation", orgs,
+                                                   "Organisation index: row of /organisations/table");
+    write_org_table(group.get(), organisation.get());
+
+    const hsize_t org_chunk = std::clamp<hsize_t>(orgs, 1, kOrgChunkElements);
+    const hsize_t step_chunk = std::clamp<hsize_t>(kOrgChunkElements / org_chunk, 1, std::max<hsize_t>(steps, 1));
+    DatasetShape shape{{replicates, steps, orgs}, {replicates, H5S_UNLIMITED, orgs}, {1, step_chunk, org_chunk}};
+    if (replicates == 0) shape.maxdims[0] = H5S_UNLIMITED;
+    if (orgs == 0) shape.maxdims[2] = H5S_UNLIMITED;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::int32_t int_fill = kIntFill;
+    const std::uint8_t alive_fill = kAliveFill;
+
+    struct Spec {
+      Handle* target;
+      const char* name;
+      hid_t file_type;
+      hid_t mem_type;
+      const void* fill;
+      std::size_t bytes;
+      const char* unit;
+      const char* description;
+    };
+    const std::array<Spec, 4> specs = {{
+        {&cash, "cash", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &nan, sizeof(double), "PLN",
+         "Cash held at the end of the month"},
+        {&employees, "employees", H5T_STD_I32LE, H5T_NATIVE_INT32, &int_fill, sizeof(std::int32_t), "persons",
+         "Employees at the end of the month (-1: never written)"},
+        {&degree, "degree", H5T_STD_I32LE, H5T_NATIVE_INT32, &int_fill, sizeof(std::int32_t), "ties",
+         "Active ties touching the organisation, in and out (-1: never written)"},
+        {&alive, "alive", H5T_STD_U8LE, H5T_NATIVE_UINT8, &alive_fill, sizeof(std::uint8_t), "1",
+         "1 if the organisation exists this month, else 0 (255: never written)"},
+    }};
+    for (const Spec& s : specs) {
+      const std::string full = std::string("/organisations/") + s.name;
+      const Handle dapl = chunk_cache(step_chunk * org_chunk * s.bytes);
+      *s.target =
+          create_dataset(group.get(), s.name, full, s.file_type, shape, s.mem_type, s.fill, true, dapl.get());
+      attach(s.target->get(), replicate.get(), 0, full);
+      attach(s.target->get(), month_scale, 1, full);
+      attach(s.target->get(), organisation.get(), 2, full);
+      set_text_attr(s.target->get(), "unit", s.unit);
+      set_text_attr(s.target->get(), "description", s.description);
+      org_arrays.push_back(s.target);
+    }
+  }
+
+  void write_org_table(hid_t group, hid_t organisation_scale) const {
+    const std::string full = "/organisations/table";
+    const Handle mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(OrgRow)), path, "create a compound type");
+    const hid_t t = text_type.get();
+    h5::check(H5Tinsert(mem.get(), "id", offsetof(OrgRow, id), t), path, "build the type of", full);
+    h5::check(H5Tinsert(mem.get(), "name", offsetof(OrgRow, name), t), path, "build the type of", full);
+    h5::check(H5Tinsert(mem.get(), "kind", offsetof(OrgRow, kind), t), path, "build the type of", full);
+    h5::check(H5Tinsert(mem.get(), "sector", offsetof(OrgRow, sector), t), path, "build the type of", full);
+    h5::check(H5Tinsert(mem.get(), "municipality", offsetof(OrgRow, municipality), t), path, "build the type of",
+              full);
+    h5::check(H5Tinsert(mem.get(), "founded", offsetof(OrgRow, founded), month_type.get()), path,
+              "build the type of", full);
+    const Handle file_type = packed_copy(mem.get(), full);
+
+    const std::string none;
+    std::vector<std::string> kinds;
+    kinds.reserve(spec->organisations.size());
+    for (const OrganisationSpec& o : spec->organisations) kinds.emplace_back(name_of(o.kind));
+    std::vector<OrgRow> rows(spec->organisations.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const OrganisationSpec& o = spec->organisations[i];
+      rows[i].id = o.id.c_str();
+      rows[i].name = o.name.c_str();
+      rows[i].kind = kinds[i].c_str();
+      rows[i].sector = o.sector < spec->sectors.size() ? spec->sectors[o.sector].c_str() : none.c_str();
+      rows[i].municipality =
+          o.municipality < spec->municipalities.size() ? spec->municipalities[o.municipality].c_str() : none.c_str();
+      month_into(rows[i].founded, o.founded_step);
+    }
+    const Handle ds = create_dataset(group, "table", full, file_type.get(), DatasetShape{{orgs}, {orgs}, {}},
+                                     H5I_INVALID_HID, nullptr, false);
+    write_cells(ds.get(), mem.get(), {0}, {orgs}, rows.data(), full);
+    attach(ds.get(), organisation_scale, 0, full);
+    set_text_attr(ds.get(), "description",
+                  "One row per organisation of the scenario; row i is organisation index i. "
+                  "founded is the month (YYYY-MM) the organisation was founded");
+  }
+
+  Handle packed_copy(hid_t mem_type, const std::string& name) const {
+    Handle file_type = h5::datatype(H5Tcopy(mem_type), path, "copy the type of " + name);
+    h5::check(H5Tpack(file_type.get()), path, "pack the type of", name);
+    return file_type;
+  }
+
+  Handle create_table(hid_t group, const char* name, const std::string& full, hid_t file_type) const {
+    return create_dataset(group, name, full, file_type, DatasetShape{{0}, {H5S_UNLIMITED}, {kTableChunkRows}},
+                          H5I_INVALID_HID, nullptr, true);
+  }
+
+  void create_ties() {
+    const std::string full = "/ties/snapshots";
+    tie_mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(TieRowH5)), path, "create a compound type");
+    const hid_t m = tie_mem.get();
+    h5::check(H5Tinsert(m, "replicate", offsetof(TieRowH5, replicate), H5T_NATIVE_UINT32), path, "build the type of",
+              full);
+    h5::check(H5Tinsert(m, "step", offsetof(TieRowH5, step), H5T_NATIVE_INT32), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "month", offsetof(TieRowH5, month), month_type.get()), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "source", offsetof(TieRowH5, source), H5T_NATIVE_UINT32), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "target", offsetof(TieRowH5, target), H5T_NATIVE_UINT32), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "kind", offsetof(TieRowH5, kind), text_type.get()), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "strength", offsetof(TieRowH5, strength), H5T_NATIVE_FLOAT), path, "build the type of",
+              full);
+    h5::check(H5Tinsert(m, "start", offsetof(TieRowH5, start), month_type.get()), path, "build the type of", full);
+    const Handle file_type = packed_copy(m, full);
+    const Handle group = create_group(file.get(), "ties");
+    ties = create_table(group.get(), "snapshots", full, file_type.get());
+    set_int_attr(ties.get(), "every", spec->output.tie_snapshot_every);
+    set_text_attr(ties.get(), "description",
+                  "Ties in force at snapshot steps (every `every` steps and the last step), one row per tie and "
+                  "replicate; source and target are organisation indices, start is the month the tie began");
+  }
+
+  void create_events() {
+    const std::string full = "/events/log";
+    event_mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(EventRowH5)), path, "create a compound type");
+    const hid_t m = event_mem.get();
+    h5::check(H5Tinsert(m, "replicate", offsetof(EventRowH5, replicate), H5T_NATIVE_UINT32), path,
+              "build the type of", full);
+    h5::check(H5Tinsert(m, "step", offsetof(EventRowH5, step), H5T_NATIVE_INT32), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "month", offsetof(EventRowH5, month), month_type.get()), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "kind", offsetof(EventRowH5, kind), text_type.get()), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "source", offsetof(EventRowH5, source), H5T_NATIVE_INT64), path, "build the type of",
+              full);
+    h5::check(H5Tinsert(m, "target", offsetof(EventRowH5, target), H5T_NATIVE_INT64), path, "build the type of",
+              full);
+    h5::check(H5Tinsert(m, "amount_pln", offsetof(EventRowH5, amount_pln), H5T_NATIVE_DOUBLE), path,
+              "build the type of", full);
+    h5::check(H5Tinsert(m, "note", offsetof(EventRowH5, note), text_type.get()), path, "build the type of", full);
+    const Handle file_type = packed_copy(m, full);
+    const Handle group = create_group(file.get(), "events");
+    events = create_table(group.get(), "log", full, file_type.get());
+    set_text_attr(events.get(), "description",
+                  "Events logged by the model, in the order they were written; source and target are "
+                  "organisation indices or -1 for none");
+  }
+
+  // ---- per step ------------------------------------------------------------------------
+
+  // Grows the month dimension (a step beyond the end the file was created with).
+  void extend_steps(hsize_t n) {
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      const std::array<hsize_t, 2> dims = {replicates, n};
+      h5::check(H5Dset_extent(metrics[i].get(), dims.data()), path, "extend", metric_names[i]);
+    }
+    for (Handle* a : org_arrays) {
+      const std::array<hsize_t, 3> dims = {replicates, n, orgs};
+      h5::check(H5Dset_extent(a->get(), dims.data()), path, "extend", "an organisation array");
+    }
+    std::vector<char> labels(static_cast<std::size_t>(n - steps) * kMonthChars);
+    for (hsize_t s = steps; s < n; ++s) {
+      const std::string text = month(static_cast<int>(s));
+      std::memcpy(labels.data() + (s - steps) * kMonthChars, text.data(), kMonthChars);
+    }
+    for (Handle& scale : month_scales) {
+      h5::check(H5Dset_extent(scale.get(), &n), path, "extend", "a month scale");
+      write_cells(scale.get(), month_type.get(), {steps}, {n - steps}, labels.data(), "a month scale");
+    }
+    steps = n;
+  }
+
+  void write_pending_events() {
+    if (pending.empty()) return;
+    std::vector<EventRowH5> rows(pending.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const PendingEvent& e = pending[i];
+      rows[i].replicate = e.replicate;
+      rows[i].step = e.step;
+      month_into(rows[i].month, e.step);
+      rows[i].kind = e.kind.c_str();
+      rows[i].source = e.source;
+      rows[i].target = e.target;
+      rows[i].amount_pln = e.amount_pln;
+      rows[i].note = e.note.c_str();
+    }
+    append_rows(events.get(), event_mem.get(), event_rows, rows.size(), rows.data(), "/events/log");
+    pending.clear();
+  }
+
+  void append_ties(const StepRecord& record) {
+    const std::vector<TieRow>& in = *record.ties;
+    if (in.empty()) return;
+    std::vector<TieRowH5> rows(in.size());
+    char month_now[kMonthChars];
+    month_into(month_now, record.step);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const TieRow& t = in[i];
+      rows[i].replicate = record.replicate;
+      rows[i].step = record.step;
+      std::memcpy(rows[i].month, month_now, kMonthChars);
+      rows[i].source = t.source;
+      rows[i].target = t.target;
+      const auto kind = static_cast<std::size_t>(t.kind);
+      if (kind >= tie_kind_names.size()) throw OutputError(path + ": tie of unknown kind");
+      rows[i].kind = tie_kind_names[kind].c_str();
+      rows[i].strength = t.strength;
+      month_into(rows[i].start, t.start_step);
+    }
+    append_rows(ties.get(), tie_mem.get(), tie_rows, rows.size(), rows.data(), "/ties/snapshots");
+  }
+
+  void flush() {
+    write_pending_events();
+    h5::check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flush", temp);
+    last_flush = std::chrono::steady_clock::now();
+  }
+
+  // Closes every object and then the file, reporting the first failure (data still cached
+  // is written at these points, so a full disk shows up here).
+  void close_all_checked() {
+    std::vector<Handle*> objects = {&ties, &tie_mem, &events, &event_mem, &cash, &employees, &degree, &alive};
+    for (Handle& h : metrics) objects.push_back(&h);
+    for (Handle& h : month_scales) objects.push_back(&h);
+    for (Handle* h : objects) h5::check(h->close(), path, "close an object of", temp);
+    h5::check(file.close(), path, "close", temp);
+  }
+
+  void close_all_quietly() noexcept {
+    ties.reset();
+    tie_mem.reset();
+    events.reset();
+    event_mem.reset();
+    cash.reset();
+    employees.reset();
+    degree.reset();
+    alive.reset();
+    metrics.clear();
+    month_scales.clear();
+    file.reset();
+  }
+};
+
+Hdf5Writer::Hdf5Writer(WriterOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
+  h5::silence_errors();
+  const std::string& path = options_.path;
+  if (path.empty()) throw OutputError("no output file given");
+  const fs::path target(path);
+  std::error_code ec;
+  const auto status = fs::status(target, ec);
+  if (fs::exists(status)) {
+    if (fs::is_directory(status)) throw OutputError(path + " is a folder, not a file");
+    if (!options_.force) throw OutputExists(path + " exists; use --force to replace it");
+  }
+  if (target.filename().empty()) throw OutputError(path + ": not a file name");
+  fs::path folder = target.parent_path();
+  if (folder.empty()) folder = ".";
+  if (!fs::exists(folder, ec)) {
+    fs::create_directories(folder, ec);
+    if (ec) throw OutputError(path + ": cannot create folder " + folder.string() + " (" + ec.message() + ")");
+  }
+  if (!fs::is_directory(folder, ec)) throw OutputError(path + ": " + folder.string() + " is not a folder");
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    const std::error_code why(errno, std::generic_category());
+    throw OutputError(path + ": cannot write in folder " + folder.string() + " (" + why.message() + ")");
+  }
+  temp_path_ = (folder / ("." + target.filename().string() + ".partial-" + std::to_string(::getpid()))).string();
+  impl_->path = path;
+  impl_->temp = temp_path_;
+}
+
+Hdf5Writer::~Hdf5Writer() {
+  h5::silence_errors();
+  impl_->close_all_quietly();
+  if (impl_->created && !committed_ && !impl_->keep_temp) {
+    std::error_code ec;
+    fs::remove(temp_path_, ec);
+  }
+}
+
+void Hdf5Writer::on_start(const RunDescription& run) {
+  h5::silence_errors();
+  Impl& w = *impl_;
+  if (w.created) throw OutputError(w.path + ": the run was already started");
+  if (run.spec == nullptr) throw OutputError(w.path + ": no scenario to write");
+  w.spec = run.spec;
+  w.clock = run.spec->clock();
+  w.replicates = static_cast<hsize_t>(std::max(run.spec->replicates, 0));
+  w.steps = static_cast<hsize_t>(std::max(run.spec->steps, 0));
+  w.orgs = run.spec->organisations.size();
+  for (std::size_t k = 0; k < kTieKindCount; ++k) w.tie_kind_names[k] = std::string(name_of(static_cast<TieKind>(k)));
+
+  w.month_type = w.make_month_type();
+  w.text_type = w.make_text_type();
+
+  const Handle fapl = h5::file_access(w.path);
+  // Closing the file fails while anything in it is still open, so nothing is left unwritten.
+  h5::check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), w.path, "set file close properties");
+  const Handle fcpl = h5::plist(H5Pcreate(H5P_FILE_CREATE), w.path, "create file properties");
+  h5::check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), w.path,
+            "track link creation order");
+  w.created = true;  // from here on the temporary file is ours to remove
+  w.file = h5::file(H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), w.path,
+                    "create the temporary file " + temp_path_);
+
+  w.write_root_attributes(options_);
+  w.write_scenario();
+  w.create_metrics(run);
+  w.create_organisations();
+  w.create_ties();
+  w.create_events();
+  w.flush();  // from now on a copy of the file is a readable (incomplete) result
+}
+
+void Hdf5Writer::on_step(const StepRecord& record) {
+  h5::silence_errors();
+  Impl& w = *impl_;
+  if (!w.file) throw OutputError(w.path + ": step written before the run started or after it finished");
+  if (record.replicate >= w.replicates) {
+    throw OutputError(w.path + ": replicate " + std::to_string(record.replicate) + " out of range");
+  }
+  if (record.step < 0) throw OutputError(w.path + ": negative step " + std::to_string(record.step));
+  const auto step = static_cast<hsize_t>(record.step);
+  if (step >= w.steps) w.extend_steps(step + 1);
+
+  if (record.metrics.size() != w.metrics.size()) {
+    throw OutputError(w.path + ": step record has " + std::to_string(record.metrics.size()) + " metrics, expected " +
+                      std::to_string(w.metrics.size()));
+  }
+  for (std::size_t i = 0; i < w.metrics.size(); ++i) {
+    w.write_cells(w.metrics[i].get(), H5T_NATIVE_DOUBLE, {record.replicate, step}, {1, 1}, &record.metrics[i],
+                  w.metric_names[i]);
+  }
+
+  const auto write_org = [&](Handle& ds, hid_t mem_type, std::size_t size, const void* data, const char* name) {
+    if (size == 0) return;  // not provided this step
+    if (size != w.orgs) {
+      throw OutputError(w.path + ": step record has " + std::to_string(size) + " values of " + name + ", expected " +
+                        std::to_string(w.orgs));
+    }
+    w.write_cells(ds.get(), mem_type, {record.replicate, step, 0}, {1, 1, w.orgs}, data,
+                  std::string("/organisations/") + name);
+  };
+  write_org(w.cash, H5T_NATIVE_DOUBLE, record.org_cash_pln.size(), record.org_cash_pln.data(), "cash");
+  write_org(w.employees, H5T_NATIVE_INT32, record.org_employees.size(), record.org_employees.data(), "employees");
+  write_org(w.degree, H5T_NATIVE_INT32, record.org_degree.size(), record.org_degree.data(), "degree");
+  write_org(w.alive, H5T_NATIVE_UINT8, record.org_alive.size(), record.org_alive.data(), "alive");
+
+  for (const LoggedEvent& e : record.events) {
+    w.pending.push_back(PendingEvent{record.replicate, e.step, e.kind, org_or_none(e.source), org_or_none(e.target),
+                                     grosze_to_pln(e.amount), e.note});
+  }
+  if (w.pending.size() >= kEventBufferRows) w.write_pending_events();
+  if (record.ties != nullptr) w.append_ties(record);
+
+  if (std::chrono::steady_clock::now() - w.last_flush >= kFlushInterval) w.flush();
+}
+
+void Hdf5Writer::on_finish() {
+  h5::silence_errors();
+  Impl& w = *impl_;
+  if (!w.file) throw OutputError(w.path + ": finish without a started run");
+  w.write_pending_events();
+  w.set_int_attr(w.file.get(), "complete", 1);
+  h5::check(H5Fflush(w.file.get(), H5F_SCOPE_GLOBAL), w.path, "flush", temp_path_);
+  w.close_all_checked();
+
+  std::error_code ec;
+  if (!options_.force && fs::exists(options_.path, ec)) {
+    w.keep_temp = true;
+    throw OutputExists(options_.path + " appeared during the run; the finished result was kept as " + temp_path_);
+  }
+  fs::rename(temp_path_, options_.path, ec);
+  if (ec) {
+    throw OutputError(options_.path + ": cannot move the finished result into place from " + temp_path_ + " (" +
+                      ec.message() + ")");
+  }
+  committed_ = true;
+}
+
+}  // namespace partnersim

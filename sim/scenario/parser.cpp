@@ -102,9 +102,12 @@ const std::vector<ActionInfo>& actions() {
 
 std::string type_expectation(ParamType type) {
   switch (type) {
-    case ParamType::Boolean: return "true or false";
-    case ParamType::Integer: return "an integer";
-    case ParamType::Real: return "a number";
+    case ParamType::Boolean:
+      return "true or false";
+    case ParamType::Integer:
+      return "an integer";
+    case ParamType::Real:
+      return "a number";
   }
   return "a number";
 }
@@ -202,7 +205,8 @@ class Parser {
     spec_.seed = 1;
     if (const auto v = top.get("seed")) spec_.seed = reader_.unsigned_integer(*v);
     spec_.replicates = 1;
-    if (const auto v = top.get("replicates")) spec_.replicates = static_cast<int>(reader_.integer(*v, 1, kMaxReplicates));
+    if (const auto v = top.get("replicates"))
+      spec_.replicates = static_cast<int>(reader_.integer(*v, 1, kMaxReplicates));
     if (const auto v = top.get("output")) {
       const Map m(reader_, *v);
       m.allow({"tie_snapshot_every"});
@@ -216,8 +220,9 @@ class Parser {
     if (overrides_.steps) {
       const int steps = *overrides_.steps;
       if (steps < 1 || steps > kMaxSteps) {
-        throw ScenarioError(kCommandLine, 0, 0, "--steps",
-                            "expected an integer in [1, " + std::to_string(kMaxSteps) + "]; got " + std::to_string(steps));
+        throw ScenarioError(
+            kCommandLine, 0, 0, "--steps",
+            "expected an integer in [1, " + std::to_string(kMaxSteps) + "]; got " + std::to_string(steps));
       }
       spec_.steps = steps;
     }
@@ -225,9 +230,9 @@ class Parser {
     if (overrides_.replicates) {
       const int replicates = *overrides_.replicates;
       if (replicates < 1 || replicates > kMaxReplicates) {
-        throw ScenarioError(kCommandLine, 0, 0, "--replicates",
-                            "expected an integer in [1, " + std::to_string(kMaxReplicates) + "]; got " +
-                                std::to_string(replicates));
+        throw ScenarioError(
+            kCommandLine, 0, 0, "--replicates",
+            "expected an integer in [1, " + std::to_string(kMaxReplicates) + "]; got " + std::to_string(replicates));
       }
       spec_.replicates = replicates;
     }
@@ -267,8 +272,7 @@ class Parser {
   // ---- small values ---------------------------------------------------------------------
 
   [[nodiscard]] Grosze money(const Value& v, bool positive) const {
-    const std::string expected =
-        positive ? "an amount in PLN > 0 and <= 1e13" : "an amount in PLN >= 0 and <= 1e13";
+    const std::string expected = positive ? "an amount in PLN > 0 and <= 1e13" : "an amount in PLN >= 0 and <= 1e13";
     const double pln = reader_.number(v, expected);
     if (pln < 0.0 || (positive && pln <= 0.0) || pln > kMaxPln) reader_.fail_expected(v, expected);
     return pln_to_grosze(pln);
@@ -370,8 +374,8 @@ class Parser {
 
   void read_organisations(const Value& v) {
     if (v.node.IsSequence() && v.node.size() > kMaxOrganisations) {
-      reader_.fail(v, "the scenario declares " + std::to_string(v.node.size()) +
-                          " organisations; the limit is " + std::to_string(kMaxOrganisations));
+      reader_.fail(v, "the scenario declares " + std::to_string(v.node.size()) + " organisations; the limit is " +
+                          std::to_string(kMaxOrganisations));
     }
     for (const auto& item : reader_.list(v, true)) {
       OrganisationSpec o = read_organisation(item);
@@ -400,11 +404,11 @@ class Parser {
     if (const auto closed = m.get("closed")) {
       o.closed_step = step_in_run(*closed);
       if (o.closed_step <= o.founded_step) {
-        reader_.fail(*closed, founded ? "expected a month after founded (" + month(o.founded_step) + "); got " +
-                                            month(o.closed_step)
-                                      : "expected a month after the first month of the run (" +
-                                            month(0) + "), when the organisation exists without founded; got " +
-                                            month(o.closed_step));
+        reader_.fail(*closed,
+                     founded
+                         ? "expected a month after founded (" + month(o.founded_step) + "); got " + month(o.closed_step)
+                         : "expected a month after the first month of the run (" + month(0) +
+                               "), when the organisation exists without founded; got " + month(o.closed_step));
       }
     }
     if (const auto cash = m.get("cash_pln")) o.cash = money(*cash, false);
@@ -449,8 +453,8 @@ class Parser {
       p.count = reader_.integer(count_value, 0, kMaxPeople);
       total += p.count;
       if (total > kMaxPeople) {
-        reader_.fail(count_value, "the scenario would hold " + std::to_string(total) +
-                                      " people; the limit is " + std::to_string(kMaxPeople));
+        reader_.fail(count_value, "the scenario would hold " + std::to_string(total) + " people; the limit is " +
+                                      std::to_string(kMaxPeople));
       }
 
       if (const auto s = m.get("state")) p.state = person_state(*s);
@@ -551,8 +555,10 @@ class Parser {
     const Value end = m.require("end");
     f.end_step = step_any(end);
     if (f.end_step <= f.start_step) {
-      reader_.fail(end, "expected a month after start (" + month(f.start_step) + "), the first month without "
-                        "funding; got " + month(f.end_step));
+      reader_.fail(end, "expected a month after start (" + month(f.start_step) +
+                            "), the first month without "
+                            "funding; got " +
+                            month(f.end_step));
     }
     const Value budget = m.require("budget_pln");
     f.budget = money(budget, false);
@@ -573,8 +579,8 @@ class Parser {
     if (overflow || need > f.budget) {
       const std::string need_text =
           overflow ? "more than " + format_pln(std::numeric_limits<Grosze>::max()) : format_pln(need);
-      reader_.fail(budget, "awards need " + need_text + " PLN (" + (overflow ? std::string("their monthly amounts")
-                                                                              : format_pln(monthly_total) + " PLN") +
+      reader_.fail(budget, "awards need " + need_text + " PLN (" +
+                               (overflow ? std::string("their monthly amounts") : format_pln(monthly_total) + " PLN") +
                                " a month for " + std::to_string(months) + " months) but budget_pln is " +
                                format_pln(f.budget));
     }
@@ -620,7 +626,8 @@ class Parser {
       }
     }
     if (info == nullptr) {
-      const std::string hint = action_value.node.IsScalar() ? did_you_mean(action_value.node.Scalar(), action_names) : "";
+      const std::string hint =
+          action_value.node.IsScalar() ? did_you_mean(action_value.node.Scalar(), action_names) : "";
       reader_.fail(action_value,
                    "expected one of " + join(action_names) + "; got " + describe(action_value.node) + hint);
     }
@@ -648,8 +655,8 @@ class Parser {
         if (const auto end = m.get("end")) {
           e.tie_end_step = step_any(*end);
           if (e.tie_end_step <= e.step) {
-            reader_.fail(*end, "expected a month after the event's date (" + month(e.step) + "); got " +
-                                   month(e.tie_end_step));
+            reader_.fail(
+                *end, "expected a month after the event's date (" + month(e.step) + "); got " + month(e.tie_end_step));
           }
         }
         break;
@@ -674,7 +681,8 @@ class Parser {
         e.amount = money(m.require("amount_pln"), true);
         const auto from = m.get("from");
         const auto external = m.get("from_external");
-        if (from && external) reader_.fail(*external, "give either from (an organisation id) or from_external, not both");
+        if (from && external)
+          reader_.fail(*external, "give either from (an organisation id) or from_external, not both");
         if (!from && !external) {
           reader_.fail(m.self(), "missing required key: one of \"from\" (an organisation id) or \"from_external\"");
         }

@@ -45,11 +45,11 @@ std::optional<std::int64_t> parse_int(std::string_view text, bool& overflow) {
 // Decimal reals ("40000", "0.05", "1e3", "+2.5") and YAML's .inf / .nan spellings.
 std::optional<double> parse_real(std::string_view text) {
   static const std::vector<std::pair<std::string_view, double>> special = {
-      {".inf", std::numeric_limits<double>::infinity()},  {".Inf", std::numeric_limits<double>::infinity()},
-      {".INF", std::numeric_limits<double>::infinity()},  {"+.inf", std::numeric_limits<double>::infinity()},
+      {".inf", std::numeric_limits<double>::infinity()},   {".Inf", std::numeric_limits<double>::infinity()},
+      {".INF", std::numeric_limits<double>::infinity()},   {"+.inf", std::numeric_limits<double>::infinity()},
       {"-.inf", -std::numeric_limits<double>::infinity()}, {"-.Inf", -std::numeric_limits<double>::infinity()},
       {"-.INF", -std::numeric_limits<double>::infinity()}, {".nan", std::numeric_limits<double>::quiet_NaN()},
-      {".NaN", std::numeric_limits<double>::quiet_NaN()}, {".NAN", std::numeric_limits<double>::quiet_NaN()}};
+      {".NaN", std::numeric_limits<double>::quiet_NaN()},  {".NAN", std::numeric_limits<double>::quiet_NaN()}};
   for (const auto& [spelling, value] : special) {
     if (text == spelling) return value;
   }
@@ -68,8 +68,7 @@ bool quoted_number(const YAML::Node& node) {
 }
 
 std::string int_expectation(std::int64_t min, std::int64_t max, bool show_max) {
-  const bool unbounded =
-      max >= std::numeric_limits<std::int32_t>::max() && !show_max;
+  const bool unbounded = max >= std::numeric_limits<std::int32_t>::max() && !show_max;
   if (unbounded) return "an integer >= " + std::to_string(min);
   return "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
 }
@@ -169,10 +168,14 @@ std::string quote(std::string_view text) {
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return "an empty value";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Scalar: break;
+    case YAML::NodeType::Undefined:
+      return "an empty value";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Scalar:
+      break;
   }
   const std::string& text = node.Scalar();
   if (numeric_tag(node) && parse_real(text).has_value() && text.size() <= 40) return text;
@@ -279,10 +282,12 @@ Map::Map(const Reader& reader, const Value& v) : reader_(&reader), self_(v) {
     const auto [previous, inserted] = seen.emplace(name, key_mark);
     if (!inserted) {
       std::string where;
-      if (!previous->second.is_null()) where = " (first given at line " + std::to_string(previous->second.line + 1) + ")";
+      if (!previous->second.is_null())
+        where = " (first given at line " + std::to_string(previous->second.line + 1) + ")";
       reader.fail(key_mark, child_path(v.path, name), "duplicate key " + quote(name) + where);
     }
-    entries_.push_back(Entry{name, key_mark, Value{it->second, child_path(v.path, name), mark_of(it->second, key_mark)}});
+    entries_.push_back(
+        Entry{name, key_mark, Value{it->second, child_path(v.path, name), mark_of(it->second, key_mark)}});
   }
 }
 

@@ -81,7 +81,8 @@ TEST(ScheduledEvents, ClosingAnEmployerSendsItsWorkersBackToExclusion) {
   EXPECT_EQ(rec.series(0, "people_excluded"), (std::vector<double>{3, 3, 10, 10}));
   EXPECT_EQ(rec.series(0, "organisations_alive"), (std::vector<double>{1, 1, 0, 0}));
   const auto& log = rec.events(0);
-  EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const LoggedEvent& e) { return e.kind == "organisation_closed"; }));
+  EXPECT_TRUE(
+      std::any_of(log.begin(), log.end(), [](const LoggedEvent& e) { return e.kind == "organisation_closed"; }));
 }
 
 TEST(ScheduledEvents, SetParameterTakesEffectFromItsMonth) {

@@ -63,6 +63,9 @@ struct ModuleInfo {
   std::vector<ParamSpec> params;
   std::vector<MetricSpec> metrics;
   std::function<std::unique_ptr<Module>()> make;
+  // Constraints between parameters that one range cannot express; returns what is wrong,
+  // or an empty string. Optional.
+  std::function<std::string(const ParamSet&)> check_params;
 };
 
 }  // namespace partnersim

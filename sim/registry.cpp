@@ -68,6 +68,14 @@ ParamSet ModuleRegistry::defaults() const {
   return set;
 }
 
+std::string ModuleRegistry::check(const ParamSet& params) const {
+  for (const auto& m : modules_) {
+    if (!m.check_params) continue;
+    if (std::string problem = m.check_params(params); !problem.empty()) return m.name + ": " + problem;
+  }
+  return {};
+}
+
 std::vector<MetricSpec> ModuleRegistry::all_metrics() const {
   std::vector<MetricSpec> all = engine_metrics();
   for (const auto& m : modules_) all.insert(all.end(), m.metrics.begin(), m.metrics.end());

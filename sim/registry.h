@@ -23,6 +23,8 @@ class ModuleRegistry {
   [[nodiscard]] const ParamSpec* find_param(std::string_view full_name) const;
   // Every parameter at its default.
   [[nodiscard]] ParamSet defaults() const;
+  // First cross-parameter problem found by a module's check_params, or empty.
+  [[nodiscard]] std::string check(const ParamSet& params) const;
   // Metrics of all modules in registry order, engine metrics first.
   [[nodiscard]] std::vector<MetricSpec> all_metrics() const;
 

@@ -72,7 +72,7 @@ void Reintegration::configure(const ParamSet& params) {
   const ModuleParams m(params, "reintegration");
   p_.referral_rate = m.real("referral_rate");
   p_.programme_min_months = m.integer("programme_min_months");
-  p_.programme_max_months = std::max(p_.programme_min_months, m.integer("programme_max_months"));
+  p_.programme_max_months = m.integer("programme_max_months");  // >= min: checked by check_params
   p_.completion_rate = m.real("completion_rate");
   p_.dropout_rate = m.real("dropout_rate");
   p_.placement_probability = m.real("placement_probability");
@@ -303,6 +303,14 @@ ModuleInfo reintegration_module_info() {
       {"social_job_vacancies", "jobs", "Unfilled social jobs at open employers after this month's hiring"},
   };
   info.make = [] { return std::make_unique<Reintegration>(); };
+  info.check_params = [](const ParamSet& params) -> std::string {
+    const ModuleParams m(params, "reintegration");
+    if (m.integer("programme_max_months") < m.integer("programme_min_months")) {
+      return "programme_max_months (" + std::to_string(m.integer("programme_max_months")) +
+             ") must be at least programme_min_months (" + std::to_string(m.integer("programme_min_months")) + ")";
+    }
+    return {};
+  };
   return info;
 }
 

@@ -287,7 +287,7 @@ class Parser {
   [[nodiscard]] int count(const Value& v) const { return static_cast<int>(reader_.integer(v, 0, kMaxCount)); }
 
   [[nodiscard]] std::string identifier(const Value& v) const {
-    const std::string id = reader_.string(v);
+    std::string id = reader_.string(v);
     const bool ok = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
       return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
              c == '-';
@@ -633,7 +633,7 @@ class Parser {
     }
     std::vector<std::string> allowed = {"date", "action", "note"};
     allowed.insert(allowed.end(), info->keys.begin(), info->keys.end());
-    m.allow(allowed, "key for action " + std::string(info->name));
+    m.allow(allowed, "key", "allowed keys", " for action " + std::string(info->name));
 
     EventSpec e;
     e.action = info->action;
@@ -732,7 +732,7 @@ class Parser {
       const ModuleInfo* module = registry_.find(entry.key);
       std::vector<std::string> param_names;
       for (const auto& p : module->params) param_names.push_back(p.name);
-      params.allow(param_names, "parameter of module " + entry.key, "known parameters");
+      params.allow(param_names, "parameter", "known parameters", " of module " + entry.key);
       for (const auto& p : params.entries()) {
         const std::string full_name = entry.key + "." + p.key;
         spec_.params.set(full_name, param_value(*registry_.find_param(full_name), p.value));
@@ -757,7 +757,12 @@ class Parser {
                             "expected " + type_expectation(spec->type) + "; got " + quote(text));
       }
       const std::string why = spec->check(*value);
-      if (!why.empty()) throw ScenarioError(kCommandLine, 0, 0, key_path, "expected " + why + "; got " + text);
+      if (!why.empty()) {
+        std::string problem = "expected " + why;
+        problem += "; got ";
+        problem += text;
+        throw ScenarioError(kCommandLine, 0, 0, key_path, problem);
+      }
       spec_.params.set(name, *value);
     }
   }

@@ -272,8 +272,10 @@ std::vector<Value> Reader::list(const Value& v, bool empty_ok) const {
 Map::Map(const Reader& reader, const Value& v) : reader_(&reader), self_(v) {
   if (!v.node.IsMap()) reader.fail_expected(v, "a map");
   std::unordered_map<std::string, YAML::Mark> seen;
-  for (auto it = v.node.begin(); it != v.node.end(); ++it) {
-    const YAML::Node& key = it->first;
+  for (const auto& pair : v.node) {
+    // Copies: yaml-cpp's iterators hand out proxies, so references into them would dangle.
+    const YAML::Node key = pair.first;
+    const YAML::Node value = pair.second;
     const YAML::Mark key_mark = mark_of(key, v.mark);
     if (!key.IsScalar()) {
       reader.fail(key_mark, v.path, "expected a plain key; got " + describe(key) + " as a key");
@@ -286,15 +288,16 @@ Map::Map(const Reader& reader, const Value& v) : reader_(&reader), self_(v) {
         where = " (first given at line " + std::to_string(previous->second.line + 1) + ")";
       reader.fail(key_mark, child_path(v.path, name), "duplicate key " + quote(name) + where);
     }
-    entries_.push_back(
-        Entry{name, key_mark, Value{it->second, child_path(v.path, name), mark_of(it->second, key_mark)}});
+    entries_.push_back(Entry{name, key_mark, Value{value, child_path(v.path, name), mark_of(value, key_mark)}});
   }
 }
 
-void Map::allow(const std::vector<std::string>& keys, std::string_view noun, std::string_view label) const {
+void Map::allow(const std::vector<std::string>& keys, std::string_view noun, std::string_view label,
+                std::string_view context) const {
   for (const auto& entry : entries_) {
     if (std::find(keys.begin(), keys.end(), entry.key) != keys.end()) continue;
-    std::string problem = "unknown " + std::string(noun) + " " + quote(entry.key) + did_you_mean(entry.key, keys);
+    std::string problem =
+        "unknown " + std::string(noun) + " " + quote(entry.key) + std::string(context) + did_you_mean(entry.key, keys);
     problem += "; " + std::string(label) + ": " + (keys.empty() ? std::string("none") : join(keys));
     reader_->fail(entry.key_mark, entry.value.path, problem);
   }

@@ -78,9 +78,10 @@ class Map {
 
   Map(const Reader& reader, const Value& v);
 
-  // Rejects keys not in `keys`: `unknown <noun> "k"; <label>: a, b (did you mean "x"?)`.
+  // Rejects keys not in `keys`:
+  //   unknown <noun> "k"<context> (did you mean "x"?); <label>: a, b, c
   void allow(const std::vector<std::string>& keys, std::string_view noun = "key",
-             std::string_view label = "allowed keys") const;
+             std::string_view label = "allowed keys", std::string_view context = "") const;
   [[nodiscard]] std::optional<Value> get(std::string_view key) const;
   [[nodiscard]] bool has(std::string_view key) const { return find(key) != nullptr; }
   // Fails at the map's own position when the key is missing.

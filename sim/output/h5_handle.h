@@ -77,11 +77,17 @@ inline std::string error_detail() {
   return desc;
 }
 
-// "<path>: cannot <what> (<reason>)"
+// A call into HDF5 failed (as opposed to a check of ours): the file may be in a bad state.
+class Failure : public OutputError {
+ public:
+  using OutputError::OutputError;
+};
+
+// Throws Failure "<path>: cannot <what> (<reason>)"
 [[noreturn]] inline void fail(std::string_view path, std::string_view what) {
   std::string message = std::string(path) + ": cannot " + std::string(what);
   if (const std::string reason = error_detail(); !reason.empty()) message += " (" + reason + ")";
-  throw OutputError(message);
+  throw Failure(message);
 }
 
 inline void check(herr_t rc, std::string_view path, std::string_view what) {

@@ -2,7 +2,6 @@
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -17,6 +16,7 @@
 #include <limits>
 #include <string>
 #include <system_error>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -97,6 +97,15 @@ std::string utc_now_iso8601() {
   return buf;
 }
 
+// HDF5 1.10 can leave a file whose flush or close failed (typically on a full disk) in a state
+// where closing it again crashes; its exit handler would do exactly that. Turning the handler
+// off (possible only before the library starts, hence a static initialiser) means such a file
+// is simply abandoned at exit. Every file partnersim opens is closed explicitly anyway.
+[[maybe_unused]] const bool kNoHdf5ExitHandler = [] {
+  H5dont_atexit();
+  return true;
+}();
+
 bool deflate_available() {
   static const bool available = H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0;
   return available;
@@ -109,6 +118,7 @@ struct Hdf5Writer::Impl {
   std::string temp;
   bool created = false;    // the temporary file may exist and is ours to remove
   bool keep_temp = false;  // a finished result that could not be moved into place
+  bool broken = false;     // a call into HDF5 failed (e.g. the disk is full)
 
   const ScenarioSpec* spec = nullptr;
   Clock clock{YearMonth{}, 0};
@@ -253,8 +263,8 @@ struct Hdf5Writer::Impl {
     const hsize_t new_rows = rows + n;
     h5::check(H5Dset_extent(ds, &new_rows), path, "extend", name);
     const Handle fspace = h5::dataspace(H5Dget_space(ds), path, "get the dataspace of " + name);
-    h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &rows, nullptr, &n, nullptr), path,
-              "select rows of", name);
+    h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &rows, nullptr, &n, nullptr), path, "select rows of",
+              name);
     const Handle mspace = h5::dataspace(H5Screate_simple(1, &n, nullptr), path, "create a dataspace");
     h5::check(H5Dwrite(ds, mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, data), path, "append to", name);
     rows = new_rows;
@@ -281,8 +291,8 @@ struct Hdf5Writer::Impl {
   Handle create_index_scale(hid_t group, const std::string& group_name, const char* name, hsize_t n,
                             const char* description) const {
     const std::string full = group_name + "/" + name;
-    Handle ds = create_dataset(group, name, full, H5T_STD_I32LE, DatasetShape{{n}, {n}, {}}, H5I_INVALID_HID,
-                               nullptr, false);
+    Handle ds =
+        create_dataset(group, name, full, H5T_STD_I32LE, DatasetShape{{n}, {n}, {}}, H5I_INVALID_HID, nullptr, false);
     std::vector<std::int32_t> values(static_cast<std::size_t>(n));
     for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<std::int32_t>(i);
     write_cells(ds.get(), H5T_NATIVE_INT32, {0}, {n}, values.data(), full);
@@ -314,12 +324,12 @@ struct Hdf5Writer::Impl {
   void write_scenario() const {
     const Handle group = create_group(file.get(), "scenario");
     const Handle space = scalar_space();
-    const Handle ds = h5::dataset(H5Dcreate2(group.get(), "source", text_type.get(), space.get(), H5P_DEFAULT,
-                                             H5P_DEFAULT, H5P_DEFAULT),
-                                  path, "create dataset /scenario/source");
+    const Handle ds = h5::dataset(
+        H5Dcreate2(group.get(), "source", text_type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path,
+        "create dataset /scenario/source");
     const char* text = spec->source_text.c_str();
-    h5::check(H5Dwrite(ds.get(), text_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, static_cast<const void*>(&text)),
-              path, "write /scenario/source");
+    h5::check(H5Dwrite(ds.get(), text_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, static_cast<const void*>(&text)), path,
+              "write /scenario/source");
     set_text_attr(ds.get(), "path", spec->source_path);
     set_text_attr(ds.get(), "description", "The scenario file, verbatim");
   }
@@ -340,8 +350,8 @@ struct Hdf5Writer::Impl {
       const std::string full = "/metrics/" + m.name;
       DatasetShape shape{{replicates, steps}, {replicates, H5S_UNLIMITED}, {1, chunk_steps}};
       if (replicates == 0) shape.maxdims[0] = H5S_UNLIMITED;
-      Handle ds = create_dataset(group.get(), m.name, full, H5T_IEEE_F64LE, shape, H5T_NATIVE_DOUBLE, &nan, true,
-                                 dapl.get());
+      Handle ds =
+          create_dataset(group.get(), m.name, full, H5T_IEEE_F64LE, shape, H5T_NATIVE_DOUBLE, &nan, true, dapl.get());
       attach(ds.get(), replicate.get(), 0, full);
       attach(ds.get(), month_scales.back().get(), 1, full);
       set_text_attr(ds.get(), "unit", m.unit);
@@ -395,8 +405,7 @@ struct Hdf5Writer::Impl {
     for (const Spec& s : specs) {
       const std::string full = std::string("/organisations/") + s.name;
       const Handle dapl = chunk_cache(step_chunk * org_chunk * s.bytes);
-      *s.target =
-          create_dataset(group.get(), s.name, full, s.file_type, shape, s.mem_type, s.fill, true, dapl.get());
+      *s.target = create_dataset(group.get(), s.name, full, s.file_type, shape, s.mem_type, s.fill, true, dapl.get());
       attach(s.target->get(), replicate.get(), 0, full);
       attach(s.target->get(), month_scale, 1, full);
       attach(s.target->get(), organisation.get(), 2, full);
@@ -414,10 +423,9 @@ struct Hdf5Writer::Impl {
     h5::check(H5Tinsert(mem.get(), "name", offsetof(OrgRow, name), t), path, "build the type of", full);
     h5::check(H5Tinsert(mem.get(), "kind", offsetof(OrgRow, kind), t), path, "build the type of", full);
     h5::check(H5Tinsert(mem.get(), "sector", offsetof(OrgRow, sector), t), path, "build the type of", full);
-    h5::check(H5Tinsert(mem.get(), "municipality", offsetof(OrgRow, municipality), t), path, "build the type of",
+    h5::check(H5Tinsert(mem.get(), "municipality", offsetof(OrgRow, municipality), t), path, "build the type of", full);
+    h5::check(H5Tinsert(mem.get(), "founded", offsetof(OrgRow, founded), month_type.get()), path, "build the type of",
               full);
-    h5::check(H5Tinsert(mem.get(), "founded", offsetof(OrgRow, founded), month_type.get()), path,
-              "build the type of", full);
     const Handle file_type = packed_copy(mem.get(), full);
 
     const std::string none;
@@ -482,15 +490,13 @@ struct Hdf5Writer::Impl {
     const std::string full = "/events/log";
     event_mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(EventRowH5)), path, "create a compound type");
     const hid_t m = event_mem.get();
-    h5::check(H5Tinsert(m, "replicate", offsetof(EventRowH5, replicate), H5T_NATIVE_UINT32), path,
-              "build the type of", full);
+    h5::check(H5Tinsert(m, "replicate", offsetof(EventRowH5, replicate), H5T_NATIVE_UINT32), path, "build the type of",
+              full);
     h5::check(H5Tinsert(m, "step", offsetof(EventRowH5, step), H5T_NATIVE_INT32), path, "build the type of", full);
     h5::check(H5Tinsert(m, "month", offsetof(EventRowH5, month), month_type.get()), path, "build the type of", full);
     h5::check(H5Tinsert(m, "kind", offsetof(EventRowH5, kind), text_type.get()), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "source", offsetof(EventRowH5, source), H5T_NATIVE_INT64), path, "build the type of",
-              full);
-    h5::check(H5Tinsert(m, "target", offsetof(EventRowH5, target), H5T_NATIVE_INT64), path, "build the type of",
-              full);
+    h5::check(H5Tinsert(m, "source", offsetof(EventRowH5, source), H5T_NATIVE_INT64), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "target", offsetof(EventRowH5, target), H5T_NATIVE_INT64), path, "build the type of", full);
     h5::check(H5Tinsert(m, "amount_pln", offsetof(EventRowH5, amount_pln), H5T_NATIVE_DOUBLE), path,
               "build the type of", full);
     h5::check(H5Tinsert(m, "note", offsetof(EventRowH5, note), text_type.get()), path, "build the type of", full);
@@ -627,6 +633,13 @@ Hdf5Writer::Hdf5Writer(WriterOptions options) : options_(std::move(options)), im
 
 Hdf5Writer::~Hdf5Writer() {
   h5::silence_errors();
+  if (impl_->broken && impl_->file && !committed_) {
+    // HDF5 1.10 leaves a file whose close failed in a state that crashes the library when the
+    // program exits, and closing flushes cached data, which fails again on a full disk. The
+    // temporary file is doomed anyway: empty it first so that closing it can succeed.
+    std::error_code ec;
+    fs::resize_file(temp_path_, 0, ec);
+  }
   impl_->close_all_quietly();
   if (impl_->created && !committed_ && !impl_->keep_temp) {
     std::error_code ec;
@@ -634,7 +647,7 @@ Hdf5Writer::~Hdf5Writer() {
   }
 }
 
-void Hdf5Writer::on_start(const RunDescription& run) {
+void Hdf5Writer::on_start(const RunDescription& run) try {
   h5::silence_errors();
   Impl& w = *impl_;
   if (w.created) throw OutputError(w.path + ": the run was already started");
@@ -666,9 +679,12 @@ void Hdf5Writer::on_start(const RunDescription& run) {
   w.create_ties();
   w.create_events();
   w.flush();  // from now on a copy of the file is a readable (incomplete) result
+} catch (const h5::Failure&) {
+  impl_->broken = true;
+  throw;
 }
 
-void Hdf5Writer::on_step(const StepRecord& record) {
+void Hdf5Writer::on_step(const StepRecord& record) try {
   h5::silence_errors();
   Impl& w = *impl_;
   if (!w.file) throw OutputError(w.path + ": step written before the run started or after it finished");
@@ -710,9 +726,12 @@ void Hdf5Writer::on_step(const StepRecord& record) {
   if (record.ties != nullptr) w.append_ties(record);
 
   if (std::chrono::steady_clock::now() - w.last_flush >= kFlushInterval) w.flush();
+} catch (const h5::Failure&) {
+  impl_->broken = true;
+  throw;
 }
 
-void Hdf5Writer::on_finish() {
+void Hdf5Writer::on_finish() try {
   h5::silence_errors();
   Impl& w = *impl_;
   if (!w.file) throw OutputError(w.path + ": finish without a started run");
@@ -732,6 +751,9 @@ void Hdf5Writer::on_finish() {
                       ec.message() + ")");
   }
   committed_ = true;
+} catch (const h5::Failure&) {
+  impl_->broken = true;
+  throw;
 }
 
 }  // namespace partnersim

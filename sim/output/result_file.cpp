@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -50,8 +51,8 @@ std::string attribute_text(hid_t attr, const std::string& path, const std::strin
     case H5T_STRING: {
       const htri_t variable = H5Tis_variable_str(type.get());
       h5::check(variable < 0 ? -1 : 0, path, "read the type of attribute", name);
-      const Handle mem = h5::datatype(H5Tget_native_type(type.get(), H5T_DIR_ASCEND), path,
-                                      "read the type of attribute " + name);
+      const Handle mem =
+          h5::datatype(H5Tget_native_type(type.get(), H5T_DIR_ASCEND), path, "read the type of attribute " + name);
       if (variable > 0) {
         std::vector<char*> data(n, nullptr);
         h5::check(H5Aread(attr, mem.get(), data.data()), path, "read attribute", name);
@@ -127,8 +128,7 @@ Handle open_result(const std::string& path) {
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get());
   if (id < 0) {
     const std::string reason = h5::error_detail();
-    throw OutputError(path + ": not an HDF5 file (truncated or damaged" + (reason.empty() ? "" : ": " + reason) +
-                      ")");
+    throw OutputError(path + ": not an HDF5 file (truncated or damaged" + (reason.empty() ? "" : ": " + reason) + ")");
   }
   Handle file(id, &H5Fclose);
   if (!attribute_exists(file.get(), "format_version") || !link_exists(file.get(), "metrics")) {
@@ -178,7 +178,8 @@ std::vector<hsize_t> dims_of(hid_t ds, const std::string& path, const std::strin
   const int rank = H5Sget_simple_extent_ndims(space.get());
   h5::check(rank < 0 ? -1 : 0, path, "read the shape of", name);
   std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-  if (rank > 0) h5::check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), path, "read the shape of", name);
+  if (rank > 0)
+    h5::check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), path, "read the shape of", name);
   return dims;
 }
 
@@ -205,8 +206,7 @@ std::vector<std::string> read_months(hid_t metrics, const std::string& path) {
   if (n == 0) return months;
   if (H5Tis_variable_str(type.get()) > 0) {
     std::vector<char*> data(n, nullptr);
-    h5::check(H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), path, "read",
-              "/metrics/month");
+    h5::check(H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), path, "read", "/metrics/month");
     for (char* s : data) {
       months.emplace_back(s != nullptr ? s : "");
       H5free_memory(s);
@@ -214,8 +214,7 @@ std::vector<std::string> read_months(hid_t metrics, const std::string& path) {
   } else {
     const std::size_t size = H5Tget_size(type.get());
     std::vector<char> data(n * size);
-    h5::check(H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), path, "read",
-              "/metrics/month");
+    h5::check(H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), path, "read", "/metrics/month");
     for (std::size_t i = 0; i < n; ++i) {
       std::string s(data.data() + i * size, size);
       s.erase(s.find_last_not_of(std::string_view("\0 ", 2)) + 1);
@@ -238,8 +237,7 @@ std::vector<double> read_doubles(hid_t ds, hid_t file_space, hsize_t n, const st
   std::vector<double> values(static_cast<std::size_t>(n));
   if (n == 0) return values;
   const Handle mspace = h5::dataspace(H5Screate_simple(1, &n, nullptr), path, "create a dataspace");
-  h5::check(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace.get(), file_space, H5P_DEFAULT, values.data()), path, "read",
-            name);
+  h5::check(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace.get(), file_space, H5P_DEFAULT, values.data()), path, "read", name);
   return values;
 }
 
@@ -280,8 +278,8 @@ MetricSummary summarise(hid_t ds, const std::string& name, const std::string& pa
 }
 
 bool reserved_metric_name(const std::string& name) {
-  return name.empty() || name == "month" || name == "replicate" || name.find('/') != std::string::npos ||
-         name == "." || name == "..";
+  return name.empty() || name == "month" || name == "replicate" || name.find('/') != std::string::npos || name == "." ||
+         name == "..";
 }
 
 }  // namespace

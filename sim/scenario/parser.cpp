@@ -162,8 +162,13 @@ class Parser {
     }
 
     spec_.params = registry_.defaults();
-    if (const auto v = top.get("parameters")) read_parameters(*v);
+    const auto parameters = top.get("parameters");
+    if (parameters) read_parameters(*parameters);
     apply_set_overrides();
+    if (const std::string problem = registry_.check(spec_.params); !problem.empty()) {
+      if (parameters) reader_.fail(*parameters, problem);
+      throw ScenarioError(overrides_.set.empty() ? path_ : kCommandLine, 0, 0, "parameters", problem);
+    }
     return std::move(spec_);
   }
 

@@ -842,11 +842,31 @@ TEST(Example, MinimalSopotScenarioParses) {
 }
 
 TEST(Example, MinimalSopotScenarioParsesWithTheRealModules) {
-  if (ModuleRegistry::instance().find("reintegration") == nullptr) {
-    GTEST_SKIP() << "the reintegration module is not linked into this binary";
-  }
   const ScenarioSpec s = load_scenario(kExample);
   EXPECT_DOUBLE_EQ(s.params.get("reintegration.referral_rate"), 0.04);
+}
+
+TEST(CrossParameterChecks, AreAppliedToTheFileAndToSetOverrides) {
+  // programme_max_months below programme_min_months is each in range but together wrong.
+  const std::string text = "metadata: {name: t}\nstart: 2020-01\nsteps: 3\n"
+                           "parameters:\n  reintegration: {programme_min_months: 9, programme_max_months: 7}\n";
+  try {
+    parse_scenario(text, "x.yaml");
+    FAIL() << "accepted max < min";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.line(), 5);
+    EXPECT_EQ(e.key_path(), "parameters");
+    EXPECT_EQ(e.problem(), "reintegration: programme_max_months (7) must be at least programme_min_months (9)");
+  }
+  ScenarioOverrides o;
+  o.set = {"reintegration.programme_min_months=13"};
+  try {
+    parse_scenario("metadata: {name: t}\nstart: 2020-01\nsteps: 3\n", "x.yaml", o);
+    FAIL() << "accepted max < min from --set";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.file(), "<command line>");
+    EXPECT_NE(e.problem().find("programme_max_months (12)"), std::string::npos) << e.problem();
+  }
 }
 
 }  // namespace

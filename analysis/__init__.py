@@ -1,0 +1,21 @@
+"""Analysis helpers for partnersim results (see docs/OUTPUT.md)."""
+
+from .results import (
+    FORMAT_VERSION,
+    events,
+    open_metrics,
+    open_organisations,
+    organisations,
+    provenance,
+    ties,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "events",
+    "open_metrics",
+    "open_organisations",
+    "organisations",
+    "provenance",
+    "ties",
+]

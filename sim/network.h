@@ -1,0 +1,51 @@
+// Network measures of the ties in force: an undirected, simple view (one edge per pair of
+// living organisations tied by at least one tie in force) in compressed sparse rows.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/world.h"
+
+namespace partnersim {
+
+class TieView {
+ public:
+  explicit TieView(const World& world);
+
+  [[nodiscard]] std::size_t nodes() const { return offsets_.size() - 1; }
+  [[nodiscard]] std::size_t edges() const { return neighbours_.size() / 2; }
+  [[nodiscard]] std::size_t degree(std::uint32_t v) const { return offsets_[v + 1] - offsets_[v]; }
+  // Sorted, distinct neighbours of v.
+  [[nodiscard]] const std::uint32_t* begin(std::uint32_t v) const { return neighbours_.data() + offsets_[v]; }
+  [[nodiscard]] const std::uint32_t* end(std::uint32_t v) const { return neighbours_.data() + offsets_[v + 1]; }
+  [[nodiscard]] const std::vector<std::uint8_t>& alive() const { return alive_; }
+  [[nodiscard]] std::size_t alive_count() const { return alive_count_; }
+
+ private:
+  std::vector<std::size_t> offsets_;
+  std::vector<std::uint32_t> neighbours_;
+  std::vector<std::uint8_t> alive_;
+  std::size_t alive_count_ = 0;
+};
+
+struct NetworkSummary {
+  double density = 0.0;                  // edges / possible pairs among living organisations
+  double mean_degree = 0.0;              // over living organisations
+  double clustering = 0.0;               // transitivity: 3 x triangles / connected triples
+  double largest_component_share = 0.0;  // share of living organisations in the largest component
+  std::size_t components = 0;            // among living organisations (isolates count)
+};
+
+// Exact: triangles by merging sorted neighbour lists, components by union-find.
+NetworkSummary summarize(const TieView& view);
+
+// Betweenness centrality (Brandes), unnormalised, on the undirected view. With `sources`
+// at least the number of nodes it is exact; otherwise it is estimated from that many source
+// nodes drawn by `pick_source(k)` and scaled by nodes/sources (an unbiased estimator).
+template <typename PickSource>
+std::vector<double> betweenness(const TieView& view, std::size_t sources, PickSource&& pick_source);
+
+}  // namespace partnersim
+
+#include "sim/network_betweenness.h"

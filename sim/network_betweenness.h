@@ -1,0 +1,65 @@
+// Brandes' algorithm for unweighted graphs, from selected sources. Included by network.h.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace partnersim {
+
+namespace detail {
+
+// Adds the dependencies of every node on shortest paths from `source` to `centrality`.
+inline void accumulate_from(const TieView& view, std::uint32_t source, std::vector<double>& centrality,
+                            std::vector<std::int64_t>& distance, std::vector<double>& paths,
+                            std::vector<double>& dependency, std::vector<std::uint32_t>& order) {
+  const std::size_t n = view.nodes();
+  distance.assign(n, -1);
+  paths.assign(n, 0.0);
+  dependency.assign(n, 0.0);
+  order.clear();
+  distance[source] = 0;
+  paths[source] = 1.0;
+  order.push_back(source);
+  for (std::size_t head = 0; head < order.size(); ++head) {  // breadth-first; `order` is the queue
+    const std::uint32_t v = order[head];
+    for (const std::uint32_t* w = view.begin(v); w != view.end(v); ++w) {
+      if (distance[*w] < 0) {
+        distance[*w] = distance[v] + 1;
+        order.push_back(*w);
+      }
+      if (distance[*w] == distance[v] + 1) paths[*w] += paths[v];
+    }
+  }
+  for (std::size_t k = order.size(); k-- > 1;) {  // reverse BFS order, skipping the source
+    const std::uint32_t w = order[k];
+    for (const std::uint32_t* v = view.begin(w); v != view.end(w); ++v) {
+      if (distance[*v] == distance[w] - 1) dependency[*v] += paths[*v] / paths[w] * (1.0 + dependency[w]);
+    }
+    centrality[w] += dependency[w];
+  }
+}
+
+}  // namespace detail
+
+template <typename PickSource>
+std::vector<double> betweenness(const TieView& view, std::size_t sources, PickSource&& pick_source) {
+  const std::size_t n = view.nodes();
+  std::vector<double> centrality(n, 0.0);
+  std::vector<std::int64_t> distance;
+  std::vector<double> paths;
+  std::vector<double> dependency;
+  std::vector<std::uint32_t> order;
+  const bool exact = sources >= n;
+  const std::size_t count = exact ? n : sources;
+  for (std::size_t k = 0; k < count; ++k) {
+    const auto source = exact ? static_cast<std::uint32_t>(k) : static_cast<std::uint32_t>(pick_source(k));
+    detail::accumulate_from(view, source, centrality, distance, paths, dependency, order);
+  }
+  // Each unordered pair was counted from both ends; sampling scales by n / sources.
+  const double scale = 0.5 * (exact ? 1.0 : static_cast<double>(n) / static_cast<double>(count));
+  for (double& c : centrality) c *= scale;
+  return centrality;
+}
+
+}  // namespace partnersim

@@ -1,0 +1,177 @@
+"""The analysis package against a result made by the partnersim CLI, and against files that
+are not finished results.
+
+Run by ctest as `/usr/bin/python3 -m pytest tests/analysis` with PARTNERSIM_BIN (the CLI) and
+PYTHONPATH (the repository root) set. Tests needing the CLI are skipped without it.
+PARTNERSIM_SCENARIO may name another scenario than scenarios/examples/minimal.yaml.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+import analysis
+
+REPO = Path(__file__).resolve().parents[2]
+SCENARIO = Path(os.environ.get("PARTNERSIM_SCENARIO", REPO / "scenarios" / "examples" / "minimal.yaml"))
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _next_month(label: str) -> str:
+    year, month = (int(part) for part in label.split("-"))
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"{year:04d}-{month:02d}"
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory) -> Path:
+    binary = os.environ.get("PARTNERSIM_BIN", "")
+    if not binary or not os.access(binary, os.X_OK):
+        pytest.skip("PARTNERSIM_BIN does not name the partnersim executable")
+    if not SCENARIO.exists():
+        pytest.skip(f"{SCENARIO} does not exist")
+    out = tmp_path_factory.mktemp("run") / "r.h5"
+    done = subprocess.run(
+        [binary, "run", str(SCENARIO), "-o", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, f"partnersim failed:\n{done.stdout}\n{done.stderr}"
+    assert out.exists()
+    assert not list(out.parent.glob(".r.h5.partial-*")), "temporary file left behind"
+    return out
+
+
+# ---- a result made by the CLI -----------------------------------------------------------
+
+
+def test_metrics_have_replicate_and_month_dims(result):
+    ds = analysis.open_metrics(result)
+    assert len(ds.data_vars) > 0
+    for name, var in ds.data_vars.items():
+        assert var.dims == ("replicate", "month"), name
+        assert "unit" in var.attrs and "description" in var.attrs, name
+    assert ds.sizes["replicate"] == ds.attrs["replicates"]
+    assert ds.sizes["month"] == ds.attrs["steps"]
+    assert list(ds["replicate"].values) == list(range(ds.sizes["replicate"]))
+
+
+def test_month_coordinates_are_calendar_months_from_the_start(result):
+    ds = analysis.open_metrics(result)
+    months = [str(m) for m in ds["month"].values]
+    assert all(isinstance(m, str) for m in ds["month"].values.tolist())
+    assert all(MONTH.match(m) for m in months), months
+    assert months[0] == ds.attrs["start_month"]
+    for previous, current in zip(months, months[1:]):
+        assert current == _next_month(previous)
+
+
+def test_people_total_is_constant_over_steps(result):
+    people = analysis.open_metrics(result)["people_total"]
+    assert not bool(people.isnull().any())
+    first = people.isel(month=0)
+    assert bool((people == first).all()), people.values
+
+
+def test_organisations_table(result):
+    orgs = analysis.organisations(result)
+    assert list(orgs.columns) == ["id", "name", "kind", "sector", "municipality", "founded"]
+    assert len(orgs) == analysis.provenance(result)["organisations"]
+    assert orgs.index.name == "organisation"
+    assert orgs["id"].is_unique
+    assert all(isinstance(v, str) for v in orgs["name"])
+    assert all(MONTH.match(m) for m in orgs["founded"])
+
+
+def test_organisation_arrays(result):
+    ds = analysis.open_organisations(result)
+    for name in ["cash", "employees", "degree", "alive"]:
+        assert ds[name].dims == ("replicate", "month", "organisation"), name
+    assert set(np.unique(ds["alive"].values)) <= {0, 1}
+    assert list(ds["id"].values) == list(analysis.organisations(result)["id"])
+
+
+def test_events_table(result):
+    log = analysis.events(result)
+    assert list(log.columns) == ["replicate", "step", "month", "kind", "source", "target", "amount_pln", "note"]
+    if len(log):
+        assert log["source"].min() >= -1 and log["target"].min() >= -1
+        assert all(MONTH.match(m) for m in log["month"])
+        assert all(isinstance(k, str) for k in log["kind"])
+
+
+def test_ties_table(result):
+    snapshots = analysis.ties(result)
+    assert list(snapshots.columns) == ["replicate", "step", "month", "source", "target", "kind", "strength", "start"]
+    with h5py.File(result, "r") as f:
+        assert f["ties/snapshots"].attrs["every"] >= 1
+
+
+def test_provenance_keeps_the_scenario_verbatim(result):
+    info = analysis.provenance(result)
+    assert info["complete"] == 1
+    assert info["format_version"] == analysis.FORMAT_VERSION
+    for key in ["partnersim_version", "scenario_name", "seed", "steps", "start_month", "replicates",
+                "creation_time", "command_line"]:
+        assert key in info, key
+    assert info["scenario_source"] == SCENARIO.read_text(encoding="utf-8")
+
+
+# ---- files that are not finished results --------------------------------------------------
+
+READERS = [
+    analysis.open_metrics,
+    analysis.open_organisations,
+    analysis.organisations,
+    analysis.events,
+    analysis.ties,
+    analysis.provenance,
+]
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_hdf5_without_attributes_is_refused(tmp_path, reader):
+    path = tmp_path / "fake.h5"
+    with h5py.File(path, "w") as f:
+        f.create_group("metrics").create_dataset("people_total", data=np.zeros((1, 3)))
+    with pytest.raises(ValueError, match="not a partnersim result"):
+        reader(path)
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_incomplete_result_is_refused(tmp_path, reader):
+    path = tmp_path / "partial.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs["format_version"] = np.int64(1)
+        f.attrs["complete"] = np.int64(0)
+        f.create_group("metrics")
+    with pytest.raises(ValueError, match="incomplete result"):
+        reader(path)
+
+
+def test_text_file_is_refused(tmp_path):
+    path = tmp_path / "notes.h5"
+    path.write_text("not HDF5\n")
+    with pytest.raises(ValueError, match="not an HDF5 file"):
+        analysis.provenance(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        analysis.open_metrics(tmp_path / "missing.h5")
+
+
+def test_truncated_copy_of_a_result_is_refused(result, tmp_path):
+    data = result.read_bytes()
+    path = tmp_path / "cut.h5"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="not an HDF5 file"):
+        analysis.open_metrics(path)

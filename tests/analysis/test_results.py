@@ -2,16 +2,13 @@
 are not finished results.
 
 Run by ctest as `/usr/bin/python3 -m pytest tests/analysis` with PARTNERSIM_BIN (the CLI) and
-PYTHONPATH (the repository root) set. Tests needing the CLI are skipped without it.
-PARTNERSIM_SCENARIO may name another scenario than scenarios/examples/minimal.yaml.
+PYTHONPATH (the repository root) set. The `result` and `scenario` fixtures are in conftest.py;
+tests needing the CLI are skipped without it.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-from pathlib import Path
 
 import h5py
 import numpy as np
@@ -19,8 +16,6 @@ import pytest
 
 import analysis
 
-REPO = Path(__file__).resolve().parents[2]
-SCENARIO = Path(os.environ.get("PARTNERSIM_SCENARIO", REPO / "scenarios" / "examples" / "minimal.yaml"))
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -28,26 +23,6 @@ def _next_month(label: str) -> str:
     year, month = (int(part) for part in label.split("-"))
     year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return f"{year:04d}-{month:02d}"
-
-
-@pytest.fixture(scope="module")
-def result(tmp_path_factory) -> Path:
-    binary = os.environ.get("PARTNERSIM_BIN", "")
-    if not binary or not os.access(binary, os.X_OK):
-        pytest.skip("PARTNERSIM_BIN does not name the partnersim executable")
-    if not SCENARIO.exists():
-        pytest.skip(f"{SCENARIO} does not exist")
-    out = tmp_path_factory.mktemp("run") / "r.h5"
-    done = subprocess.run(
-        [binary, "run", str(SCENARIO), "-o", str(out), "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, f"partnersim failed:\n{done.stdout}\n{done.stderr}"
-    assert out.exists()
-    assert not list(out.parent.glob(".r.h5.partial-*")), "temporary file left behind"
-    return out
 
 
 # ---- a result made by the CLI -----------------------------------------------------------
@@ -115,14 +90,14 @@ def test_ties_table(result):
         assert f["ties/snapshots"].attrs["every"] >= 1
 
 
-def test_provenance_keeps_the_scenario_verbatim(result):
+def test_provenance_keeps_the_scenario_verbatim(result, scenario):
     info = analysis.provenance(result)
     assert info["complete"] == 1
     assert info["format_version"] == analysis.FORMAT_VERSION
     for key in ["partnersim_version", "scenario_name", "seed", "steps", "start_month", "replicates",
                 "creation_time", "command_line"]:
         assert key in info, key
-    assert info["scenario_source"] == SCENARIO.read_text(encoding="utf-8")
+    assert info["scenario_source"] == scenario.read_text(encoding="utf-8")
 
 
 # ---- files that are not finished results --------------------------------------------------

@@ -1,14 +1,13 @@
 // Runs the partnersim binary as a user would and captures what it says.
 #pragma once
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace partnersim::testing {
 

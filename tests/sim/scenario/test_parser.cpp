@@ -848,8 +848,9 @@ TEST(Example, MinimalSopotScenarioParsesWithTheRealModules) {
 
 TEST(CrossParameterChecks, AreAppliedToTheFileAndToSetOverrides) {
   // programme_max_months below programme_min_months is each in range but together wrong.
-  const std::string text = "metadata: {name: t}\nstart: 2020-01\nsteps: 3\n"
-                           "parameters:\n  reintegration: {programme_min_months: 9, programme_max_months: 7}\n";
+  const std::string text =
+      "metadata: {name: t}\nstart: 2020-01\nsteps: 3\n"
+      "parameters:\n  reintegration: {programme_min_months: 9, programme_max_months: 7}\n";
   try {
     parse_scenario(text, "x.yaml");
     FAIL() << "accepted max < min";

@@ -56,7 +56,7 @@ TEST(World, TransfersConserveMoney) {
 TEST(World, GraphEditsApplyInProposerOrderWhateverTheArrivalOrder) {
   auto build = [](bool reverse) {
     SpecBuilder b;
-    for (int i = 0; i < 50; ++i) b.org("o" + std::to_string(i), OrgKind::Ngo);
+    for (int i = 0; i < 50; ++i) b.org(std::string("o").append(std::to_string(i)), OrgKind::Ngo);
     const ScenarioSpec spec = b.build();
     World w(spec, 0);
     w.begin_step(0);

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -509,17 +510,23 @@ class Parser {
     }
   }
 
+  // The two different organisations a tie joins: keys source and target.
+  std::pair<std::uint32_t, std::uint32_t> tie_ends(const Map& m) const {
+    const std::uint32_t source = org_ref(m.require("source"));
+    const Value target = m.require("target");
+    const std::uint32_t target_index = org_ref(target);
+    if (source == target_index) {
+      reader_.fail(target, "a tie needs two different organisations; source and target are both " +
+                               quote(spec_.organisations[source].id));
+    }
+    return {source, target_index};
+  }
+
   TieSpec read_tie(const Value& item) {
     const Map m(reader_, item);
     m.allow({"source", "target", "kind", "strength", "start", "end"});
     TieSpec t;
-    t.source = org_ref(m.require("source"));
-    const Value target = m.require("target");
-    t.target = org_ref(target);
-    if (t.source == t.target) {
-      reader_.fail(target, "a tie needs two different organisations; source and target are both " +
-                               quote(spec_.organisations[t.source].id));
-    }
+    std::tie(t.source, t.target) = tie_ends(m);
     t.kind = tie_kind(m.require("kind"));
     if (const auto s = m.get("strength")) t.strength = share(*s);
     if (const auto s = m.get("start")) t.start_step = step_not_after_run(*s);
@@ -648,13 +655,7 @@ class Parser {
     switch (e.action) {
       case EventAction::AddTie:
       case EventAction::EndTie: {
-        e.source = org_ref(m.require("source"));
-        const Value target = m.require("target");
-        e.target = org_ref(target);
-        if (e.source == e.target) {
-          reader_.fail(target, "a tie needs two different organisations; source and target are both " +
-                                   quote(spec_.organisations[e.source].id));
-        }
+        std::tie(e.source, e.target) = tie_ends(m);
         e.tie_kind = tie_kind(m.require("kind"));
         if (const auto s = m.get("strength")) e.strength = share(*s);
         if (const auto end = m.get("end")) {

@@ -18,8 +18,11 @@ constexpr std::array<std::string_view, kOrgKindCount> kOrgKindNames = {"municipa
                                                                        "church"};
 constexpr std::array<std::string_view, kTieKindCount> kTieKindNames = {
     "partnership", "contract", "grant", "founding", "referral", "in_kind", "consortium", "informal"};
-constexpr std::array<std::string_view, kPersonStateCount> kStateNames = {"excluded", "in_programme", "employed_social",
-                                                                         "employed_open"};
+constexpr std::array<std::string_view, kPersonStateCount> kStateNames = {
+    "excluded", "in_programme", "employed_social", "employed_open", "street", "shelter", "training_flat"};
+constexpr std::array<std::string_view, kChannelCount> kChannelNames = {
+    "opening_balance", "grant", "eu_project", "startup_grant", "capital_grant", "donation", "subsidy",   "contract",
+    "sales",           "wages", "rent",       "overheads",     "investment",    "dividend", "repayment", "transfer"};
 constexpr std::array<std::string_view, kPersonGroupCount> kGroupNames = {
     "long_term_unemployed", "homeless",    "disabled", "addicted",
     "mentally_ill",         "ex_prisoner", "refugee",  "care_leaver"};
@@ -47,6 +50,26 @@ std::string join_names(const std::array<std::string_view, N>& names) {
 std::string_view name_of(OrgKind k) { return kOrgKindNames.at(static_cast<std::size_t>(k)); }
 std::string_view name_of(TieKind k) { return kTieKindNames.at(static_cast<std::size_t>(k)); }
 std::string_view name_of(PersonState s) { return kStateNames.at(static_cast<std::size_t>(s)); }
+std::string_view name_of(Channel c) { return kChannelNames.at(static_cast<std::size_t>(c)); }
+
+SectorClass sector_class(OrgKind k) {
+  switch (k) {
+    case OrgKind::Municipality:
+    case OrgKind::SocialAssistanceCentre:
+    case OrgKind::LabourOffice:
+    case OrgKind::RegionalCentre:
+    case OrgKind::MunicipalCompany:
+      return SectorClass::Public;
+    case OrgKind::Business:
+      return SectorClass::Private;
+    default:
+      return SectorClass::Civil;
+  }
+}
+
+bool is_social_economy(OrgKind k) {
+  return k == OrgKind::SocialCooperative || k == OrgKind::Ngo || k == OrgKind::ReintegrationCentre;
+}
 std::string_view group_name(std::size_t bit_index) { return kGroupNames.at(bit_index); }
 
 std::optional<OrgKind> org_kind_from(std::string_view name) { return lookup<OrgKind>(kOrgKindNames, name); }

@@ -52,16 +52,46 @@ enum PersonGroup : std::uint8_t {
 inline constexpr std::size_t kPersonGroupCount = 8;
 
 enum class PersonState : std::uint8_t {
-  Excluded,        // out of work, not in a programme
+  Excluded,        // housed, out of work, not in a programme
   InProgramme,     // CIS/KIS or NGO reintegration programme with a funded place
-  EmployedSocial,  // job at a social cooperative, municipal company brigade or similar
+  EmployedSocial,  // job at a social cooperative, municipal company brigade or social business
   EmployedOpen,    // job on the open labour market
+  Street,          // homeless, sleeping rough or in an encampment
+  Shelter,         // homeless, in a night shelter or homeless house
+  TrainingFlat,    // in a social flat with training support, on the way to own housing
 };
-inline constexpr std::size_t kPersonStateCount = 4;
+inline constexpr std::size_t kPersonStateCount = 7;
+
+// Where money comes from or goes to, by purpose. Every transfer names one.
+enum class Channel : std::uint8_t {
+  OpeningBalance,
+  Grant,         // municipal or other grant to an organisation
+  EuProject,     // ESF-style project funding
+  StartupGrant,  // Labour Fund / support-centre grant per member or job of a new cooperative
+  CapitalGrant,  // government capital grant
+  Donation,
+  Subsidy,   // wage and social-insurance subsidies for excluded workers
+  Contract,  // public procurement payments
+  Sales,     // market revenue
+  Wages,
+  Rent,
+  Overheads,
+  Investment,  // capital spent on a building or equipment
+  Dividend,    // municipal company -> owner
+  Repayment,   // grant repaid when its obligation is broken
+  Transfer,    // a scheduled transfer without a more specific purpose
+};
+inline constexpr std::size_t kChannelCount = 16;
+
+// The three sectors of the partnership literature; a tie between two is cross-sector.
+enum class SectorClass : std::uint8_t { Public, Civil, Private };
+SectorClass sector_class(OrgKind k);
+bool is_social_economy(OrgKind k);  // may bid for reserved contracts: cooperatives, NGOs, CIS
 
 std::string_view name_of(OrgKind k);
 std::string_view name_of(TieKind k);
 std::string_view name_of(PersonState s);
+std::string_view name_of(Channel c);
 std::string_view group_name(std::size_t bit_index);
 
 std::optional<OrgKind> org_kind_from(std::string_view name);

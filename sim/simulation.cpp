@@ -90,9 +90,10 @@ void ReplicateRun::observe() {
                              static_cast<std::uint32_t>(boost::target(e, g)), t.kind, t.strength, t.start_step});
     }
   }
-  record_ =
-      StepRecord{world_.replicate(),         step, metrics_, cash_, employees_, degree_, alive_, world_.step_events(),
-                 snapshot ? &ties_ : nullptr};
+  flows_ = world_.ledger_flows();
+  record_ = StepRecord{
+      world_.replicate(),         step, metrics_, cash_, employees_, degree_, alive_, world_.step_events(), flows_,
+      snapshot ? &ties_ : nullptr};
 }
 
 void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl& control) {

@@ -37,6 +37,7 @@ struct StepRecord {
   std::span<const std::int32_t> org_degree;
   std::span<const std::uint8_t> org_alive;
   std::span<const LoggedEvent> events;
+  std::span<const LedgerFlow> flows;          // money moved this month, by class and channel
   const std::vector<TieRow>* ties = nullptr;  // set on snapshot steps only
 };
 
@@ -87,6 +88,7 @@ class ReplicateRun {
   std::vector<std::int32_t> degree_;
   std::vector<std::uint8_t> alive_;
   std::vector<TieRow> ties_;
+  std::vector<LedgerFlow> flows_;
   StepRecord record_;
 };
 

@@ -19,11 +19,24 @@ World::World(const ScenarioSpec& spec, std::uint32_t replicate)
     org.closed_step = o.closed_step;
     org.alive = o.founded_step <= 0 && o.closed_step > 0;
     org.staff = o.staff;
+    org.members = o.members;
     org.own_places = o.programme_places;
     org.social_jobs = o.social_jobs;
+    org.shelter_places = o.shelter_places;
+    org.flat_places = o.flat_places;
+    org.quality = static_cast<float>(o.quality);
+    org.rent = o.rent;
+    org.dividend = o.dividend;
     const auto v = static_cast<std::uint32_t>(boost::add_vertex(org, graph_));
-    transfer(Account::external(opening), Account::org(v), o.cash, "opening balance");
+    transfer(Account::external(opening), Account::org(v), o.cash, Channel::OpeningBalance);
   }
+  for (std::uint32_t v = 0; v < spec.organisations.size(); ++v) {
+    for (std::uint32_t founder : spec.organisations[v].founders) {
+      const int from = spec.organisations[v].founded_step;
+      boost::add_edge(founder, v, Tie{TieKind::Founding, 1.0F, from, kOpenEnded}, graph_);
+    }
+  }
+  for (const auto& prog : spec.programmes) programme_windows_.emplace_back(prog.start_step, prog.end_step);
   for (const auto& t : spec.ties) {
     boost::add_edge(t.source, t.target, Tie{t.kind, static_cast<float>(t.strength), t.start_step, t.end_step}, graph_);
   }
@@ -31,15 +44,18 @@ World::World(const ScenarioSpec& spec, std::uint32_t replicate)
   for (const auto& p : spec.people) n += static_cast<std::size_t>(p.count);
   people_.reserve(n);
   for (const auto& p : spec.people) {
-    const bool placed = p.state == PersonState::InProgramme || p.state == PersonState::EmployedSocial;
+    const bool placed = p.state == PersonState::InProgramme || p.state == PersonState::EmployedSocial ||
+                        p.state == PersonState::Shelter || p.state == PersonState::TrainingFlat;
     for (std::int64_t k = 0; k < p.count; ++k) {
       people_.add(p.groups, static_cast<std::uint16_t>(p.municipality), p.state,
                   placed ? p.placement : kNoOrganisation);
     }
     if (p.state == PersonState::InProgramme) graph_[p.placement].participants += static_cast<int>(p.count);
     if (p.state == PersonState::EmployedSocial) graph_[p.placement].excluded_workers += static_cast<int>(p.count);
+    if (p.state == PersonState::Shelter) graph_[p.placement].shelter_residents += static_cast<int>(p.count);
+    if (p.state == PersonState::TrainingFlat) graph_[p.placement].flat_residents += static_cast<int>(p.count);
   }
-  events_.clear();  // opening balances are not events of step 0
+  flows_.clear();  // opening balances are not flows of step 0
 }
 
 void World::set_param(const std::string& full_name, double value) {
@@ -56,13 +72,95 @@ std::uint32_t World::external_account(std::string_view name) {
   return static_cast<std::uint32_t>(external_names_.size() - 1);
 }
 
-void World::transfer(Account from, Account to, Grosze amount, std::string_view reason) {
-  if (amount < 0) throw std::logic_error("negative transfer: " + std::string(reason));
+void World::transfer(Account from, Account to, Grosze amount, Channel channel) {
+  if (amount < 0) throw std::logic_error("negative transfer: " + std::string(name_of(channel)));
+  if (amount == 0) return;
   auto balance = [this](Account a) -> Grosze& {
     return a.type == Account::Type::Organisation ? graph_[a.index].cash : external_balance_.at(a.index);
   };
   balance(from) -= amount;
   balance(to) += amount;
+  auto account_class_index = [this](Account a) {
+    return a.type == Account::Type::Organisation ? static_cast<std::uint32_t>(graph_[a.index].kind)
+                                                 : static_cast<std::uint32_t>(kOrgKindCount) + a.index;
+  };
+  flows_[{account_class_index(from), account_class_index(to), channel}] += amount;
+  if (to.type != Account::Type::Organisation) return;
+  auto& revenue = graph_[to.index].revenue;
+  switch (channel) {
+    case Channel::Sales:
+      revenue[static_cast<std::size_t>(RevenueSource::Market)] += amount;
+      break;
+    case Channel::Contract:
+      revenue[static_cast<std::size_t>(RevenueSource::Contracts)] += amount;
+      break;
+    case Channel::Grant:
+    case Channel::EuProject:
+    case Channel::StartupGrant:
+    case Channel::CapitalGrant:
+    case Channel::Donation:
+      revenue[static_cast<std::size_t>(RevenueSource::Grants)] += amount;
+      break;
+    case Channel::Subsidy:
+      revenue[static_cast<std::size_t>(RevenueSource::Subsidies)] += amount;
+      break;
+    default:
+      break;
+  }
+}
+
+std::string_view World::account_class(Account a) const {
+  return a.type == Account::Type::Organisation ? name_of(graph_[a.index].kind)
+                                               : std::string_view(external_names_.at(a.index));
+}
+
+std::vector<LedgerFlow> World::ledger_flows() const {
+  std::vector<LedgerFlow> out;
+  out.reserve(flows_.size());
+  auto label = [this](std::uint32_t c) {
+    return c < kOrgKindCount ? name_of(static_cast<OrgKind>(c))
+                             : std::string_view(external_names_.at(c - kOrgKindCount));
+  };
+  for (const auto& [key, amount] : flows_) {
+    out.push_back(LedgerFlow{label(std::get<0>(key)), label(std::get<1>(key)), std::get<2>(key), amount});
+  }
+  return out;
+}
+
+void World::found_organisation(std::uint32_t i, const std::vector<std::uint32_t>& founders, std::string_view note) {
+  Organisation& o = graph_[i];
+  o.alive = true;
+  o.status = OrgStatus::Active;
+  o.founded_step = step_;
+  o.closed_step = kOpenEnded;
+  for (std::uint32_t f : founders) boost::add_edge(f, i, Tie{TieKind::Founding, 1.0F, step_, kOpenEnded}, graph_);
+  log("organisation_founded", i, kNoOrganisation, 0, note.empty() ? o.name : std::string(note));
+}
+
+void World::close_organisation(std::uint32_t i, std::string_view kind, std::string_view note) {
+  Organisation& o = graph_[i];
+  if (!o.alive) return;
+  o.alive = false;
+  o.status = OrgStatus::Liquidated;
+  o.closed_step = step_;
+  // A tie needs two living organisations: every tie of a closed one ends now.
+  for (auto e : boost::make_iterator_range(boost::out_edges(i, graph_))) {
+    if (graph_[e].active_at(step_)) graph_[e].end_step = step_;
+  }
+  for (auto e : boost::make_iterator_range(boost::in_edges(i, graph_))) {
+    if (graph_[e].active_at(step_)) graph_[e].end_step = step_;
+  }
+  log(kind, i, kNoOrganisation, 0, note.empty() ? o.name : std::string(note));
+}
+
+bool World::share_pact(std::uint32_t a, std::uint32_t b) const {
+  for (const Pact& p : pacts_) {
+    if (std::binary_search(p.signatories.begin(), p.signatories.end(), a) &&
+        std::binary_search(p.signatories.begin(), p.signatories.end(), b)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 Grosze World::money_total() const {
@@ -118,17 +216,16 @@ std::size_t World::active_tie_count() const {
 
 void World::begin_step(int step) {
   step_ = step;
+  flows_.clear();
   for (auto v : boost::make_iterator_range(boost::vertices(graph_))) {
     Organisation& o = graph_[v];
+    o.revenue.fill(0);
     const auto idx = static_cast<std::uint32_t>(v);
     if (!o.alive && o.founded_step == step && step < o.closed_step) {
       o.alive = true;
       log("organisation_founded", idx, kNoOrganisation, 0, o.name);
     }
-    if (o.alive && o.closed_step == step) {
-      o.alive = false;
-      log("organisation_closed", idx, kNoOrganisation, 0, o.name);
-    }
+    if (o.alive && o.closed_step == step) close_organisation(idx, "organisation_closed", o.name);
   }
 }
 

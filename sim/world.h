@@ -5,8 +5,11 @@
 #include <tbb/concurrent_vector.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "sim/clock.h"
@@ -25,6 +28,21 @@ struct Account {
   std::uint32_t index = 0;
   static Account org(std::uint32_t i) { return {Type::Organisation, i}; }
   static Account external(std::uint32_t i) { return {Type::External, i}; }
+};
+
+// Money moved this month from one class of account to another for one purpose. A class is
+// an organisation kind ("social_cooperative") or an outside account ("ESF").
+struct LedgerFlow {
+  std::string_view source;
+  std::string_view sink;
+  Channel channel = Channel::Transfer;
+  Grosze amount = 0;
+};
+
+struct Pact {
+  std::string name;
+  int signed_step = 0;
+  std::vector<std::uint32_t> signatories;  // sorted
 };
 
 struct LoggedEvent {
@@ -80,8 +98,25 @@ class World {
   std::uint32_t external_account(std::string_view name);  // finds or opens an account
   [[nodiscard]] const std::vector<std::string>& external_account_names() const { return external_names_; }
   [[nodiscard]] Grosze external_balance(std::uint32_t i) const { return external_balance_.at(i); }
-  void transfer(Account from, Account to, Grosze amount, std::string_view reason);
-  [[nodiscard]] Grosze money_total() const;  // zero whenever the ledger balances
+  // Moves money and records the flow; credits the recipient's revenue of the month when the
+  // channel is income (sales, contracts, grants, subsidies).
+  void transfer(Account from, Account to, Grosze amount, Channel channel);
+  [[nodiscard]] Grosze money_total() const;                    // zero whenever the ledger balances
+  [[nodiscard]] std::vector<LedgerFlow> ledger_flows() const;  // this month's, in a fixed order
+  [[nodiscard]] std::string_view account_class(Account a) const;
+
+  // Organisations' life. Call from sequential code only.
+  void found_organisation(std::uint32_t i, const std::vector<std::uint32_t>& founders, std::string_view note);
+  void close_organisation(std::uint32_t i, std::string_view kind, std::string_view note);  // ends its ties
+
+  // Pacts: signatories are tied to each other and their ties decay slower.
+  void add_pact(Pact pact) { pacts_.push_back(std::move(pact)); }
+  [[nodiscard]] const std::vector<Pact>& pacts() const { return pacts_; }
+  [[nodiscard]] bool share_pact(std::uint32_t a, std::uint32_t b) const;
+
+  // When each funding programme runs: [start, end) steps, from the spec unless an event moved it.
+  [[nodiscard]] std::pair<int, int> programme_window(std::size_t k) const { return programme_windows_.at(k); }
+  void set_programme_window(std::size_t k, int start, int end) { programme_windows_.at(k) = {start, end}; }
 
   // Event log of the current step. Call from sequential code only.
   void log(std::string_view kind, std::uint32_t source, std::uint32_t target, Grosze amount, std::string note = {});
@@ -112,6 +147,11 @@ class World {
   std::vector<Grosze> external_balance_;
   std::vector<LoggedEvent> events_;
   tbb::concurrent_vector<GraphEdit> edits_;
+  // Flows of the month keyed by (source class, sink class, channel); classes below
+  // kOrgKindCount are organisation kinds, the rest outside accounts.
+  std::map<std::tuple<std::uint32_t, std::uint32_t, Channel>, Grosze> flows_;
+  std::vector<Pact> pacts_;
+  std::vector<std::pair<int, int>> programme_windows_;
 };
 
 }  // namespace partnersim

@@ -1,5 +1,7 @@
 #include "models/events/events.h"
 
+#include <algorithm>
+
 #include "sim/registry.h"
 
 namespace partnersim::models {
@@ -9,6 +11,38 @@ constexpr std::uint64_t kProposer = 1ULL << 40;  // this module's slot among edi
 }
 
 void ScheduledEvents::setup(World& /*world*/) { next_ = 0; }
+
+// Every pair of signatories gets a partnership tie (an existing one is raised to the
+// pact's strength); the pact itself slows the decay of their ties (models/cooperation).
+void ScheduledEvents::sign_pact(World& world, const EventSpec& e, std::uint32_t sequence) {
+  Pact pact{e.note, e.step, e.signatories};
+  std::sort(pact.signatories.begin(), pact.signatories.end());
+  OrgGraph& g = world.graph();
+  std::uint32_t pair = 0;
+  for (std::size_t x = 0; x < pact.signatories.size(); ++x) {
+    for (std::size_t y = x + 1; y < pact.signatories.size(); ++y) {
+      const std::uint32_t a = pact.signatories[x];
+      const std::uint32_t b = pact.signatories[y];
+      bool tied = false;
+      for (auto [u, v] : {std::pair{a, b}, std::pair{b, a}}) {
+        for (auto edge : boost::make_iterator_range(boost::out_edges(u, g))) {
+          Tie& tie = g[edge];
+          if (boost::target(edge, g) == v && tie.kind == TieKind::Partnership && tie.active_at(e.step)) {
+            tie.strength = std::max(tie.strength, static_cast<float>(e.strength));
+            tied = true;
+          }
+        }
+      }
+      if (!tied) {
+        world.propose({GraphEdit::Type::AddTie, kProposer | sequence, pair++, a, b,
+                       Tie{TieKind::Partnership, static_cast<float>(e.strength), e.step, kOpenEnded}});
+      }
+    }
+  }
+  world.log("pact_signed", pact.signatories.empty() ? kNoOrganisation : pact.signatories.front(), kNoOrganisation, 0,
+            e.note);
+  world.add_pact(std::move(pact));
+}
 
 void ScheduledEvents::step(Phase /*phase*/, World& world) {
   const auto& events = world.spec().events;
@@ -26,23 +60,41 @@ void ScheduledEvents::step(Phase /*phase*/, World& world) {
       case EventAction::EndTie:
         world.propose({GraphEdit::Type::EndTie, kProposer, sequence, e.source, e.target, Tie{e.tie_kind}});
         break;
-      case EventAction::CloseOrganisation: {
-        Organisation& org = world.org(e.target);
-        if (org.alive) {
-          org.alive = false;
-          org.closed_step = e.step;
-          world.log("organisation_closed", e.target, kNoOrganisation, 0, e.note.empty() ? org.name : e.note);
-        }
+      case EventAction::CloseOrganisation:
+        world.close_organisation(e.target, "organisation_closed", e.note);
         break;
-      }
       case EventAction::Transfer: {
         const Account from =
             e.from_external ? Account::external(world.external_account(e.external_source)) : Account::org(e.source);
-        world.transfer(from, Account::org(e.target), e.amount, e.note);
+        world.transfer(from, Account::org(e.target), e.amount, Channel::Transfer);
         world.log("transfer", e.from_external ? kNoOrganisation : e.source, e.target, e.amount,
                   e.from_external ? e.external_source + (e.note.empty() ? "" : ": " + e.note) : e.note);
         break;
       }
+      case EventAction::FoundOrganisation: {
+        world.found_organisation(e.target, e.founders, e.note);
+        if (e.amount > 0) {
+          const Account from =
+              e.from_external ? Account::external(world.external_account(e.external_source)) : Account::org(e.source);
+          world.transfer(from, Account::org(e.target), e.amount, Channel::Grant);
+          world.log("grant", e.from_external ? kNoOrganisation : e.source, e.target, e.amount, "founding grant");
+        }
+        if (e.rent_free_months > 0) world.org(e.target).rent_free_until = e.step + e.rent_free_months;
+        break;
+      }
+      case EventAction::SignPact:
+        sign_pact(world, e, sequence);
+        break;
+      case EventAction::StartProgramme:
+        world.set_programme_window(e.programme, e.step, world.programme_window(e.programme).second);
+        world.log("programme_switched_on", kNoOrganisation, kNoOrganisation, 0,
+                  world.spec().programmes[e.programme].name);
+        break;
+      case EventAction::EndProgramme:
+        world.set_programme_window(e.programme, world.programme_window(e.programme).first, e.step);
+        world.log("programme_switched_off", kNoOrganisation, kNoOrganisation, 0,
+                  world.spec().programmes[e.programme].name);
+        break;
       case EventAction::SetParameter:
         world.set_param(e.parameter, e.value);
         world.log("parameter_set", kNoOrganisation, kNoOrganisation, 0, e.parameter + "=" + std::to_string(e.value));

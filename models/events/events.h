@@ -16,6 +16,8 @@ class ScheduledEvents final : public Module {
   void observe(const World& world, std::span<double> out) const override;
 
  private:
+  static void sign_pact(World& world, const EventSpec& e, std::uint32_t sequence);
+
   std::size_t next_ = 0;  // first event not yet applied (events are sorted by step)
   int applied_ = 0;
 };

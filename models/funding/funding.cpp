@@ -25,9 +25,10 @@ void Funding::step(Phase /*phase*/, World& world) {
     const FundingProgrammeSpec& prog = specs[k];
     ProgrammeState& state = programmes_[k];
     const auto funder_index = prog.funder.value_or(kNoOrganisation);
-    if (step == prog.end_step) world.log("programme_ended", funder_index, kNoOrganisation, 0, prog.name);
-    if (step < prog.start_step || step >= prog.end_step) continue;
-    if (step == prog.start_step) world.log("programme_started", funder_index, kNoOrganisation, prog.budget, prog.name);
+    const auto [start, end] = world.programme_window(k);
+    if (step == end) world.log("programme_ended", funder_index, kNoOrganisation, 0, prog.name);
+    if (step < start || step >= end) continue;
+    if (step == start) world.log("programme_started", funder_index, kNoOrganisation, prog.budget, prog.name);
     ++active_;
     for (const AwardSpec& award : prog.awards) {
       Organisation& recipient = world.org(award.organisation);
@@ -44,7 +45,7 @@ void Funding::step(Phase /*phase*/, World& world) {
         world.log("payment_missed", funder_index, award.organisation, award.monthly, prog.name);
         continue;
       }
-      world.transfer(state.payer, Account::org(award.organisation), award.monthly, prog.name);
+      world.transfer(state.payer, Account::org(award.organisation), award.monthly, Channel::Grant);
       state.remaining -= award.monthly;
       paid_ += award.monthly;
     }

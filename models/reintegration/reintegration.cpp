@@ -181,6 +181,10 @@ void Reintegration::step(Phase /*phase*/, World& world) {
             case PersonState::EmployedOpen:
               if (rng.bernoulli(p.open_relapse_rate)) leave_to(i, PersonState::Excluded, out.flows.relapses);
               break;
+            case PersonState::Street:
+            case PersonState::Shelter:
+            case PersonState::TrainingFlat:
+              break;
           }
         }
       });
@@ -288,6 +292,9 @@ ModuleInfo reintegration_module_info() {
       {"people_in_programme", "persons", "People holding a programme place (CIS/KIS/NGO), end of month"},
       {"people_employed_social", "persons", "People employed in social cooperatives, municipal companies and similar"},
       {"people_employed_open", "persons", "Formerly excluded people employed on the open labour market"},
+      {"people_street", "persons", "Homeless people sleeping rough or in encampments"},
+      {"people_shelter", "persons", "Homeless people in night shelters or homeless houses"},
+      {"people_training_flat", "persons", "People in social flats with training support"},
       {"referrals", "persons/month", "Excluded people referred to a programme this month"},
       {"programme_entries", "persons/month", "Referred people who got a place this month"},
       {"referrals_waiting", "persons/month", "Referred people who found no free place in their municipality"},

@@ -712,6 +712,11 @@ class Parser {
         e.value = param_value(*spec, m.require("value"));
         break;
       }
+      case EventAction::FoundOrganisation:
+      case EventAction::SignPact:
+      case EventAction::StartProgramme:
+      case EventAction::EndProgramme:
+        break;  // not offered by the action table yet
     }
     return e;
   }

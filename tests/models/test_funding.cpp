@@ -26,7 +26,8 @@ TEST(Funding, PaysMonthlyWithinBudgetAndConservesMoney) {
   SpecBuilder b(10);
   const auto ngo = b.org("ngo", OrgKind::Ngo);
   // Budget for three monthly payments of 1,000 PLN, programme running six months.
-  b.spec().programmes.push_back(programme(2, 8, pln_to_grosze(3000), {{ngo, pln_to_grosze(1000), 0}}));
+  b.spec().programmes.push_back(
+      programme(2, 8, pln_to_grosze(3000), {{.organisation = ngo, .monthly = pln_to_grosze(1000)}}));
   const ScenarioSpec spec = b.build();
   ReplicateRun run(spec, 0, ModuleRegistry::instance());
   std::vector<double> cash;
@@ -42,7 +43,7 @@ TEST(Funding, AnOrganisationCannotPayWhatItDoesNotHold) {
   SpecBuilder b(4);
   const auto city = b.org("city", OrgKind::Municipality, 0, 0, 2500);
   const auto coop = b.org("coop", OrgKind::SocialCooperative);
-  auto p = programme(0, 4, pln_to_grosze(100000), {{coop, pln_to_grosze(1000), 0}});
+  auto p = programme(0, 4, pln_to_grosze(100000), {{.organisation = coop, .monthly = pln_to_grosze(1000)}});
   p.funder = city;
   b.spec().programmes.push_back(p);
   MemoryRecorder rec;
@@ -57,7 +58,7 @@ TEST(Funding, PlacesStopWhenTheProgrammeEndsAndParticipantsAreCut) {
   quiet_reintegration(b).param("reintegration.referral_rate", 1.0);
   b.param("reintegration.programme_min_months", 24).param("reintegration.programme_max_months", 24);
   const auto ngo = b.org("ngo", OrgKind::Ngo, 20);
-  b.spec().programmes.push_back(programme(0, 12, pln_to_grosze(1e6), {{ngo, 0, 80}}));
+  b.spec().programmes.push_back(programme(0, 12, pln_to_grosze(1e6), {{.organisation = ngo, .places = 80}}));
   b.people(500);
   MemoryRecorder rec;
   run_scenario(b.build(), rec);

@@ -117,10 +117,7 @@ TEST(Reintegration, OrganisationCountersMatchThePeopleEveryStep) {
     }
     // The module's state counts (kept incrementally) agree with a recount.
     for (std::size_t s = 0; s < kPersonStateCount; ++s) {
-      const std::string metric = "people_" + std::string(s == 0   ? "excluded"
-                                                         : s == 1 ? "in_programme"
-                                                         : s == 2 ? "employed_social"
-                                                                  : "employed_open");
+      const std::string metric = "people_" + std::string(name_of(static_cast<PersonState>(s)));
       ASSERT_EQ(rec.metrics[metric_index(metrics, metric)], by_state[s]) << metric << " step " << rec.step;
     }
   }

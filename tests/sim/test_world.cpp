@@ -44,13 +44,13 @@ TEST(World, TransfersConserveMoney) {
   World w(spec, 0);
   EXPECT_EQ(w.money_total(), 0);
   const auto eu = w.external_account("ESF");
-  w.transfer(Account::external(eu), Account::org(c), pln_to_grosze(1234.56), "grant");
-  w.transfer(Account::org(a), Account::org(c), pln_to_grosze(100), "payment");
+  w.transfer(Account::external(eu), Account::org(c), pln_to_grosze(1234.56), Channel::EuProject);
+  w.transfer(Account::org(a), Account::org(c), pln_to_grosze(100), Channel::Contract);
   EXPECT_EQ(w.org(c).cash, pln_to_grosze(1354.56));
   EXPECT_EQ(w.org(a).cash, pln_to_grosze(400));
   EXPECT_EQ(w.external_balance(eu), -pln_to_grosze(1234.56));
   EXPECT_EQ(w.money_total(), 0);
-  EXPECT_THROW(w.transfer(Account::org(a), Account::org(c), -1, "bad"), std::logic_error);
+  EXPECT_THROW(w.transfer(Account::org(a), Account::org(c), -1, Channel::Transfer), std::logic_error);
 }
 
 TEST(World, GraphEditsApplyInProposerOrderWhateverTheArrivalOrder) {

@@ -204,7 +204,8 @@ std::vector<BadCase> bad_cases() {
        kHead + std::string("people:\n"
                            "  - {municipality: Sopot, groups: homeless, count: 3}\n")},
       {"people_state_typo", 9, 64, "people[0].state",
-       "expected one of excluded, in_programme, employed_social, employed_open; got \"employed\"",
+       "expected one of excluded, in_programme, employed_social, employed_open, street, shelter, training_flat; got "
+       "\"employed\"",
        kHead + std::string("people:\n"
                            "  - {municipality: Sopot, groups: [homeless], count: 3, state: employed}\n")},
       {"people_missing_placement", 9, 5, "people[0].placement",

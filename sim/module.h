@@ -55,6 +55,14 @@ class Module {
   virtual void observe(const World& world, std::span<double> out) const = 0;
 };
 
+// A metric computed by the engine after every module has observed: numerator / denominator
+// (two metrics by name, possibly of different modules); NaN when the denominator is 0.
+struct RatioMetric {
+  MetricSpec metric;
+  std::string numerator;
+  std::string denominator;
+};
+
 struct ModuleInfo {
   std::string name;  // prefix of its parameters: "<name>.<param>"
   std::string doc;
@@ -62,6 +70,7 @@ struct ModuleInfo {
   std::vector<Phase> phases;
   std::vector<ParamSpec> params;
   std::vector<MetricSpec> metrics;
+  std::vector<RatioMetric> ratios;  // derived metrics, listed after all module metrics
   std::function<std::unique_ptr<Module>()> make;
   // Constraints between parameters that one range cannot express; returns what is wrong,
   // or an empty string. Optional.

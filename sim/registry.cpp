@@ -79,7 +79,27 @@ std::string ModuleRegistry::check(const ParamSet& params) const {
 std::vector<MetricSpec> ModuleRegistry::all_metrics() const {
   std::vector<MetricSpec> all = engine_metrics();
   for (const auto& m : modules_) all.insert(all.end(), m.metrics.begin(), m.metrics.end());
+  for (const auto& m : modules_) {
+    for (const auto& r : m.ratios) all.push_back(r.metric);
+  }
   return all;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> ModuleRegistry::ratio_inputs() const {
+  const auto all = all_metrics();
+  auto index_of = [&](const std::string& ratio, const std::string& name) {
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (all[i].name == name) return i;
+    }
+    throw std::logic_error("ratio metric " + ratio + " needs metric " + name + ", which no module declares");
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> inputs;
+  for (const auto& m : modules_) {
+    for (const auto& r : m.ratios) {
+      inputs.emplace_back(index_of(r.metric.name, r.numerator), index_of(r.metric.name, r.denominator));
+    }
+  }
+  return inputs;
 }
 
 const std::vector<MetricSpec>& engine_metrics() {

@@ -25,8 +25,11 @@ class ModuleRegistry {
   [[nodiscard]] ParamSet defaults() const;
   // First cross-parameter problem found by a module's check_params, or empty.
   [[nodiscard]] std::string check(const ParamSet& params) const;
-  // Metrics of all modules in registry order, engine metrics first.
+  // Metrics of all modules in registry order, engine metrics first, ratio metrics last.
   [[nodiscard]] std::vector<MetricSpec> all_metrics() const;
+  // For each ratio metric (in all_metrics order): indices of its numerator and denominator
+  // in all_metrics(). Throws std::logic_error naming a ratio whose inputs do not exist.
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> ratio_inputs() const;
 
  private:
   std::vector<ModuleInfo> modules_;

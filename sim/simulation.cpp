@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <limits>
 #include <mutex>
 
 namespace partnersim {
@@ -20,7 +21,9 @@ ReplicateRun::ReplicateRun(const ScenarioSpec& spec, std::uint32_t replicate, co
     metric_offset_.push_back(offset);
     offset += info.metrics.size();
   }
-  metrics_.assign(offset, 0.0);
+  ratio_offset_ = offset;
+  ratio_inputs_ = registry.ratio_inputs();
+  metrics_.assign(offset + ratio_inputs_.size(), 0.0);
   const std::size_t n = world_.organisation_count();
   cash_.resize(n);
   employees_.resize(n);
@@ -76,6 +79,11 @@ void ReplicateRun::observe() {
   metrics_[3] = grosze_to_pln(cash_total);
   for (std::size_t i = 0; i < modules_.size(); ++i) {
     modules_[i]->observe(world_, std::span<double>(metrics_).subspan(metric_offset_[i], infos_[i]->metrics.size()));
+  }
+  for (std::size_t r = 0; r < ratio_inputs_.size(); ++r) {
+    const double denominator = metrics_[ratio_inputs_[r].second];
+    metrics_[ratio_offset_ + r] =
+        denominator != 0.0 ? metrics_[ratio_inputs_[r].first] / denominator : std::numeric_limits<double>::quiet_NaN();
   }
 
   const int every = world_.spec().output.tie_snapshot_every;

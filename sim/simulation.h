@@ -79,6 +79,8 @@ class ReplicateRun {
   std::vector<const ModuleInfo*> infos_;
   std::vector<std::unique_ptr<Module>> modules_;
   std::vector<std::size_t> metric_offset_;  // first metric slot of each module
+  std::size_t ratio_offset_ = 0;            // first slot of the ratio metrics
+  std::vector<std::pair<std::size_t, std::size_t>> ratio_inputs_;
   std::uint64_t configured_version_ = 0;
   int next_step_ = 0;
 

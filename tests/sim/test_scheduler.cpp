@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <cmath>
 #include <mutex>
 
 #include "sim/recorder.h"
@@ -69,6 +70,35 @@ TEST(Scheduler, RunsPhasesInOrderAndModulesByOrderWithinAPhase) {
   run.advance();  // a sets a parameter during Events of step 1: every module is reconfigured
   EXPECT_EQ(probe.configured, 4);
   EXPECT_DOUBLE_EQ(run.world().params().get("a.x"), 2.0);
+}
+
+TEST(Scheduler, RatioMetricsDivideTwoMetricsOfAnyModules) {
+  Probe probe;
+  ModuleRegistry registry;
+  auto a = probe_info(&probe, "a", 5, {Phase::Events});
+  auto b = probe_info(&probe, "b", 10, {Phase::Ties});
+  b.ratios = {{{"calls_per_org", "calls/organisation", "test"}, "b_calls", "organisations_alive"},
+              {{"undefined", "", "test"}, "a_calls", "cash_total_pln"}};
+  registry.add(a);
+  registry.add(b);
+  SpecBuilder builder(2);
+  builder.org("x", OrgKind::Ngo);
+  builder.org("y", OrgKind::Ngo);
+  ScenarioSpec spec = builder.build();
+  spec.params = registry.defaults();
+  ReplicateRun run(spec, 0, registry);
+  const StepRecord& rec = run.advance();
+  const auto names = registry.all_metrics();
+  ASSERT_EQ(names.size(), rec.metrics.size());
+  ASSERT_EQ(names[names.size() - 2].name, "calls_per_org");
+  EXPECT_DOUBLE_EQ(rec.metrics[names.size() - 2], 2.0 / 2.0);  // b has logged two calls, two organisations
+  EXPECT_TRUE(std::isnan(rec.metrics.back()));                 // no ties: 0 denominator
+
+  ModuleRegistry broken;
+  auto c = probe_info(&probe, "c", 1, {});
+  c.ratios = {{{"r", "", ""}, "c_calls", "no_such_metric"}};
+  broken.add(c);
+  EXPECT_THROW((void)broken.ratio_inputs(), std::logic_error);
 }
 
 ScenarioSpec busy_scenario(int replicates, std::uint64_t seed) {

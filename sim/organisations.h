@@ -53,6 +53,8 @@ struct Organisation {
 
   // Economy.
   float quality = 0.5F;                               // relative quality of goods and services, [0, 1]
+  Grosze capacity = 0;                                // monthly output it can deliver (set by models/cooperatives)
+  Grosze contracted = 0;                              // monthly output already committed to public contracts
   Grosze rent = 0;                                    // monthly rent for premises
   int rent_free_until = 0;                            // first step rent is due again (free premises)
   Grosze dividend = 0;                                // monthly dividend a municipal company pays its owner

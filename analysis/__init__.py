@@ -3,6 +3,7 @@
 from .results import (
     FORMAT_VERSION,
     events,
+    ledger,
     open_metrics,
     open_organisations,
     organisations,
@@ -13,6 +14,7 @@ from .results import (
 __all__ = [
     "FORMAT_VERSION",
     "events",
+    "ledger",
     "open_metrics",
     "open_organisations",
     "organisations",

@@ -112,7 +112,7 @@ def open_organisations(path: str | os.PathLike) -> xr.Dataset:
 
 def organisations(path: str | os.PathLike) -> pd.DataFrame:
     """The organisations of the scenario, one row each, indexed by organisation index:
-    id, name, kind, sector, municipality, founded ("YYYY-MM")."""
+    id, name, kind, sector, municipality, founded ("YYYY-MM", or "" when founded during the run)."""
     with _open(path) as f:
         frame = _table(f, "organisations/table")
     frame.index.name = "organisation"
@@ -132,4 +132,17 @@ def ties(path: str | os.PathLike) -> pd.DataFrame:
     (organisation indices), kind, strength, start ("YYYY-MM" the tie began)."""
     with _open(path) as f:
         frame = _table(f, "ties/snapshots")
+    return frame.sort_values(["replicate", "step"], kind="stable").reset_index(drop=True)
+
+
+def ledger(path: str | os.PathLike) -> pd.DataFrame:
+    """The money ledger, sorted by replicate and step (order within a step kept): replicate,
+    step, month, source, sink (account classes: an organisation kind such as
+    "social_cooperative" or an outside account such as "ESF" or "households"), channel (the
+    purpose: "grant", "sales", "wages", ...) and amount_pln, summed over the month. Opening
+    balances are not flows."""
+    with _open(path) as f:
+        if "ledger/flows" not in f:
+            raise ValueError(f"{os.fspath(path)}: no ledger (written by an older partnersim)")
+        frame = _table(f, "ledger/flows")
     return frame.sort_values(["replicate", "step"], kind="stable").reset_index(drop=True)

@@ -105,7 +105,24 @@ int validate_command(const std::string& scenario) {
   }
 }
 
-int params_command(const std::string& module) {
+namespace {
+
+// Markdown cells may not contain a bare '|'.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
+std::string number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+int params_command(const std::string& module, bool markdown) {
   const auto& registry = ModuleRegistry::instance();
   if (!module.empty() && registry.find(module) == nullptr) {
     std::string known;
@@ -115,6 +132,21 @@ int params_command(const std::string& module) {
   }
   for (const auto& m : registry.modules()) {
     if (!module.empty() && m.name != module) continue;
+    if (markdown) {
+      std::printf("### `%s`\n\n%s\n\n", m.name.c_str(), m.doc.c_str());
+      if (m.params.empty()) {
+        std::printf("No parameters.\n\n");
+        continue;
+      }
+      std::printf("| parameter | type | default | unit | range | meaning | source |\n|---|---|---|---|---|---|---|\n");
+      for (const auto& p : m.params) {
+        std::printf("| `%s.%s` | %s | %s | %s | [%s, %s] | %s | %s |\n", m.name.c_str(), p.name.c_str(),
+                    std::string(name_of(p.type)).c_str(), number(p.default_value).c_str(), cell(p.unit).c_str(),
+                    number(p.min).c_str(), number(p.max).c_str(), cell(p.doc).c_str(), cell(p.source).c_str());
+      }
+      std::printf("\n");
+      continue;
+    }
     std::printf("%s: %s\n", m.name.c_str(), m.doc.c_str());
     if (m.params.empty()) std::printf("  (no parameters)\n");
     for (const auto& p : m.params) {
@@ -123,6 +155,19 @@ int params_command(const std::string& module) {
                   p.doc.c_str(), p.source.c_str());
     }
     std::printf("\n");
+  }
+  return kOk;
+}
+
+int metrics_command(bool markdown) {
+  const auto metrics = ModuleRegistry::instance().all_metrics();
+  if (markdown) std::printf("| metric | unit | description |\n|---|---|---|\n");
+  for (const auto& m : metrics) {
+    if (markdown) {
+      std::printf("| `%s` | %s | %s |\n", m.name.c_str(), cell(m.unit).c_str(), cell(m.description).c_str());
+    } else {
+      std::printf("%-40s %-20s %s\n", m.name.c_str(), m.unit.c_str(), m.description.c_str());
+    }
   }
   return kOk;
 }

@@ -31,7 +31,8 @@ struct RunOptions {
 
 int run_command(const RunOptions& options);
 int validate_command(const std::string& scenario);
-int params_command(const std::string& module);
+int params_command(const std::string& module, bool markdown);
+int metrics_command(bool markdown);
 int info_command(const std::string& result);
 
 }  // namespace partnersim::app

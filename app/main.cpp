@@ -53,8 +53,14 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("scenario", validate_path, "Scenario file (YAML)")->required();
 
   std::string module;
+  bool params_markdown = false;
   auto* params_cmd = cli.add_subcommand("params", "List every module parameter with default, unit, range and doc");
   params_cmd->add_option("module", module, "Only this module");
+  params_cmd->add_flag("--markdown", params_markdown, "As Markdown tables (used in docs/MODEL.md)");
+
+  bool metrics_markdown = false;
+  auto* metrics_cmd = cli.add_subcommand("metrics", "List every metric written to /metrics with unit and description");
+  metrics_cmd->add_flag("--markdown", metrics_markdown, "As a Markdown table (used in docs/MODEL.md)");
 
   std::string result_path;
   auto* info_cmd = cli.add_subcommand("info", "Show the provenance and final metrics of a result file");
@@ -72,7 +78,8 @@ int main(int argc, char** argv) {
     return run_command(run);
   }
   if (*validate_cmd) return validate_command(validate_path);
-  if (*params_cmd) return params_command(module);
+  if (*params_cmd) return params_command(module, params_markdown);
+  if (*metrics_cmd) return metrics_command(metrics_markdown);
   if (*info_cmd) return info_command(result_path);
   return kInvalidInput;
 }

@@ -14,22 +14,52 @@ TieView::TieView(const World& world) {
     alive_[v] = world.org(v).alive ? 1 : 0;
     alive_count_ += alive_[v];
   }
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  // Counting sort into rows by endpoint, then each row sorted and deduplicated in place:
+  // linear in the ties plus the rows' own sorting, so it stays cheap every month.
+  std::vector<std::size_t> raw(n + 1, 0);
   for (auto e : boost::make_iterator_range(boost::edges(g))) {
-    if (!g[e].active_at(step)) continue;
     const auto a = static_cast<std::uint32_t>(boost::source(e, g));
     const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-    if (a == b || alive_[a] == 0 || alive_[b] == 0) continue;
-    pairs.emplace_back(a, b);
-    pairs.emplace_back(b, a);
+    if (a == b || alive_[a] == 0 || alive_[b] == 0 || !g[e].active_at(step)) continue;
+    ++raw[a + 1];
+    ++raw[b + 1];
   }
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  std::partial_sum(raw.begin(), raw.end(), raw.begin());
+  neighbours_.resize(raw[n]);
+  std::vector<std::size_t> fill(raw.begin(), raw.end() - 1);
+  for (auto e : boost::make_iterator_range(boost::edges(g))) {
+    const auto a = static_cast<std::uint32_t>(boost::source(e, g));
+    const auto b = static_cast<std::uint32_t>(boost::target(e, g));
+    if (a == b || alive_[a] == 0 || alive_[b] == 0 || !g[e].active_at(step)) continue;
+    neighbours_[fill[a]++] = b;
+    neighbours_[fill[b]++] = a;
+  }
   offsets_.assign(n + 1, 0);
-  for (const auto& p : pairs) ++offsets_[p.first + 1];
-  std::partial_sum(offsets_.begin(), offsets_.end(), offsets_.begin());
-  neighbours_.resize(pairs.size());
-  for (std::size_t k = 0; k < pairs.size(); ++k) neighbours_[k] = pairs[k].second;  // sorted by (first, second)
+  std::size_t out = 0;
+  for (std::size_t v = 0; v < n; ++v) {
+    auto* first = neighbours_.data() + raw[v];
+    auto* last = neighbours_.data() + raw[v + 1];
+    std::sort(first, last);
+    last = std::unique(first, last);
+    out = static_cast<std::size_t>(std::copy(first, last, neighbours_.data() + out) - neighbours_.data());
+    offsets_[v + 1] = out;
+  }
+  neighbours_.resize(out);
+}
+
+bool TieView::share_neighbour(std::uint32_t u, std::uint32_t v) const {
+  const std::uint32_t* a = begin(u);
+  const std::uint32_t* b = begin(v);
+  while (a != end(u) && b != end(v)) {
+    if (*a < *b) {
+      ++a;
+    } else if (*b < *a) {
+      ++b;
+    } else {
+      return true;
+    }
+  }
+  return false;
 }
 
 namespace {

@@ -2,6 +2,7 @@
 // living organisations tied by at least one tie in force) in compressed sparse rows.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -19,6 +20,11 @@ class TieView {
   // Sorted, distinct neighbours of v.
   [[nodiscard]] const std::uint32_t* begin(std::uint32_t v) const { return neighbours_.data() + offsets_[v]; }
   [[nodiscard]] const std::uint32_t* end(std::uint32_t v) const { return neighbours_.data() + offsets_[v + 1]; }
+  [[nodiscard]] bool adjacent(std::uint32_t u, std::uint32_t v) const {
+    return std::binary_search(begin(u), end(u), v);
+  }
+  // True if some organisation is tied to both u and v (the u-v tie is then not a bridge).
+  [[nodiscard]] bool share_neighbour(std::uint32_t u, std::uint32_t v) const;
   [[nodiscard]] const std::vector<std::uint8_t>& alive() const { return alive_; }
   [[nodiscard]] std::size_t alive_count() const { return alive_count_; }
 
@@ -40,9 +46,12 @@ struct NetworkSummary {
 // Exact: triangles by merging sorted neighbour lists, components by union-find.
 NetworkSummary summarize(const TieView& view);
 
-// Betweenness centrality (Brandes), unnormalised, on the undirected view. With `sources`
-// at least the number of nodes it is exact; otherwise it is estimated from that many source
-// nodes drawn by `pick_source(k)` and scaled by nodes/sources (an unbiased estimator).
+// Betweenness centrality (Brandes), unnormalised, on the undirected view: for each node, the
+// sum over unordered pairs {s, t} of living organisations (s, t != v) of the share of
+// shortest s-t paths through v. With `sources` at least the number of living organisations
+// it is exact; otherwise it is estimated from that many source nodes drawn by
+// `pick_source(k)` (k = 0 .. sources-1), which must return living organisations drawn
+// uniformly and independently, and scaled by living/sources (an unbiased estimator).
 template <typename PickSource>
 std::vector<double> betweenness(const TieView& view, std::size_t sources, PickSource&& pick_source);
 

@@ -45,19 +45,27 @@ inline void accumulate_from(const TieView& view, std::uint32_t source, std::vect
 template <typename PickSource>
 std::vector<double> betweenness(const TieView& view, std::size_t sources, PickSource&& pick_source) {
   const std::size_t n = view.nodes();
+  const std::size_t living = view.alive_count();
   std::vector<double> centrality(n, 0.0);
   std::vector<std::int64_t> distance;
   std::vector<double> paths;
   std::vector<double> dependency;
   std::vector<std::uint32_t> order;
-  const bool exact = sources >= n;
-  const std::size_t count = exact ? n : sources;
-  for (std::size_t k = 0; k < count; ++k) {
-    const auto source = exact ? static_cast<std::uint32_t>(k) : static_cast<std::uint32_t>(pick_source(k));
-    detail::accumulate_from(view, source, centrality, distance, paths, dependency, order);
+  // Closed organisations are isolated in the view: they neither lie on paths nor count as
+  // sources, so the exact pass skips them and the estimate scales by the living count.
+  const bool exact = sources >= living;
+  if (exact) {
+    for (std::uint32_t v = 0; v < n; ++v) {
+      if (view.alive()[v] != 0) detail::accumulate_from(view, v, centrality, distance, paths, dependency, order);
+    }
+  } else {
+    for (std::size_t k = 0; k < sources; ++k) {
+      const auto source = static_cast<std::uint32_t>(pick_source(k));
+      detail::accumulate_from(view, source, centrality, distance, paths, dependency, order);
+    }
   }
-  // Each unordered pair was counted from both ends; sampling scales by n / sources.
-  const double scale = 0.5 * (exact ? 1.0 : static_cast<double>(n) / static_cast<double>(count));
+  // Each unordered pair was counted from both ends; sampling scales by living / sources.
+  const double scale = 0.5 * (exact || sources == 0 ? 1.0 : static_cast<double>(living) / static_cast<double>(sources));
   for (double& c : centrality) c *= scale;
   return centrality;
 }

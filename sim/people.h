@@ -1,6 +1,6 @@
 // Excluded people as a struct of arrays: one entry per person in each column, so that a
 // per-person pass touches only the columns it needs and millions of people fit in memory
-// (9 bytes a person today).
+// (12 bytes a person today).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,7 @@ struct People {
   std::vector<std::uint16_t> months_in_state;  // saturates at 65535
   std::vector<std::uint32_t> placement;        // programme host or employer; kNoOrganisation
   std::vector<std::uint16_t> municipality;     // index into World::municipalities
+  std::vector<std::int16_t> job_entry_step;    // step of the last entry into a social job; -1 never
 
   [[nodiscard]] std::size_t size() const { return state.size(); }
 
@@ -35,7 +36,7 @@ struct People {
 
   [[nodiscard]] static constexpr std::size_t bytes_per_person() {
     return sizeof(std::uint8_t) + sizeof(PersonState) + sizeof(std::uint16_t) + sizeof(std::uint32_t) +
-           sizeof(std::uint16_t);
+           sizeof(std::uint16_t) + sizeof(std::int16_t);
   }
 };
 

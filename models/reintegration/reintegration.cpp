@@ -1,7 +1,9 @@
 #include "models/reintegration/reintegration.h"
 
 #include <algorithm>
-#include <vector>
+#include <cmath>
+#include <limits>
+#include <optional>
 
 #include "sim/parallel.h"
 #include "sim/registry.h"
@@ -13,49 +15,88 @@ namespace {
 constexpr auto kTransition = purpose("reintegration.transition");
 constexpr auto kPriority = purpose("reintegration.priority");
 constexpr std::uint16_t kMaxMonths = 0xFFFF;
+constexpr int kRetentionMonths = 12;
 
-// A person asking for a limited resource (a programme place or a social job).
+int& occupancy(Organisation& o, Resource r) {
+  switch (r) {
+    case Resource::Programme:
+      return o.participants;
+    case Resource::Job:
+      return o.excluded_workers;
+    case Resource::Shelter:
+      return o.shelter_residents;
+    case Resource::Flat:
+      return o.flat_residents;
+  }
+  return o.participants;
+}
+
+int capacity(const Organisation& o, Resource r) {
+  switch (r) {
+    case Resource::Programme:
+      return o.programme_places();
+    case Resource::Job:
+      return o.social_jobs;
+    case Resource::Shelter:
+      return o.shelter_places;
+    case Resource::Flat:
+      return o.flat_places;
+  }
+  return 0;
+}
+
+// The resource a person in this state holds, if any.
+std::optional<Resource> held(PersonState s) {
+  switch (s) {
+    case PersonState::InProgramme:
+      return Resource::Programme;
+    case PersonState::EmployedSocial:
+      return Resource::Job;
+    case PersonState::Shelter:
+      return Resource::Shelter;
+    case PersonState::TrainingFlat:
+      return Resource::Flat;
+    default:
+      return std::nullopt;
+  }
+}
+
+PersonState state_holding(Resource r) {
+  switch (r) {
+    case Resource::Programme:
+      return PersonState::InProgramme;
+    case Resource::Job:
+      return PersonState::EmployedSocial;
+    case Resource::Shelter:
+      return PersonState::Shelter;
+    case Resource::Flat:
+      return PersonState::TrainingFlat;
+  }
+  return PersonState::Excluded;
+}
+
+constexpr std::size_t idx(Resource r) { return static_cast<std::size_t>(r); }
+constexpr std::size_t idx(PersonState s) { return static_cast<std::size_t>(s); }
+
+// A person asking for a limited resource. Lower priority values are served first.
 struct Request {
   std::uint16_t municipality = 0;
   double priority = 0.0;
   std::uint32_t person = 0;
 };
 
+struct Departure {
+  std::uint32_t org = 0;
+  Resource resource = Resource::Programme;
+};
+
 // What one chunk of the parallel pass decided.
 struct ChunkResult {
-  std::vector<Request> place_requests;
-  std::vector<Request> job_requests;
-  std::vector<std::uint32_t> left_programme;  // host of each person who left a place
-  std::vector<std::uint32_t> left_job;        // employer of each person who left a job
+  std::array<std::vector<Request>, kResourceCount> requests;
+  std::vector<Departure> departures;
   ReintegrationFlows flows;
   std::array<std::int64_t, kPersonStateCount> state_delta{};
 };
-
-// Assigns requests, in priority order, to the organisation of their municipality with the
-// most free capacity (ties: lower index). Returns the organisation per request or
-// kNoOrganisation. `free` is indexed by organisation and updated.
-std::vector<std::uint32_t> allocate(std::vector<Request>& requests,
-                                    const std::vector<std::vector<std::uint32_t>>& by_muni, std::vector<int>& free) {
-  std::sort(requests.begin(), requests.end(), [](const Request& a, const Request& b) {
-    if (a.municipality != b.municipality) return a.municipality < b.municipality;
-    if (a.priority != b.priority) return a.priority < b.priority;
-    return a.person < b.person;
-  });
-  std::vector<std::uint32_t> assigned(requests.size(), kNoOrganisation);
-  for (std::size_t k = 0; k < requests.size(); ++k) {
-    const auto m = requests[k].municipality;
-    if (m >= by_muni.size()) continue;
-    std::uint32_t best = kNoOrganisation;
-    for (std::uint32_t org : by_muni[m]) {
-      if (free[org] > 0 && (best == kNoOrganisation || free[org] > free[best])) best = org;
-    }
-    if (best != kNoOrganisation) {
-      --free[best];
-      assigned[k] = best;
-    }
-  }
-  return assigned;
-}
 
 void add_flows(ReintegrationFlows& into, const ReintegrationFlows& f) {
   into.referrals += f.referrals;
@@ -64,6 +105,9 @@ void add_flows(ReintegrationFlows& into, const ReintegrationFlows& f) {
   into.to_open_market += f.to_open_market;
   into.job_losses += f.job_losses;
   into.relapses += f.relapses;
+  into.rehoused += f.rehoused;
+  into.back_to_street += f.back_to_street;
+  into.retained_12m += f.retained_12m;
 }
 
 }  // namespace
@@ -71,77 +115,134 @@ void add_flows(ReintegrationFlows& into, const ReintegrationFlows& f) {
 void Reintegration::configure(const ParamSet& params) {
   const ModuleParams m(params, "reintegration");
   p_.referral_rate = m.real("referral_rate");
+  p_.referral_tie_boost = m.real("referral_tie_boost");
   p_.programme_min_months = m.integer("programme_min_months");
   p_.programme_max_months = m.integer("programme_max_months");  // >= min: checked by check_params
   p_.completion_rate = m.real("completion_rate");
   p_.dropout_rate = m.real("dropout_rate");
   p_.placement_probability = m.real("placement_probability");
+  p_.direct_hire_rate = m.real("direct_hire_rate");
   p_.min_social_months = m.integer("min_social_months");
   p_.open_market_rate = m.real("open_market_rate");
   p_.social_job_loss_rate = m.real("social_job_loss_rate");
   p_.open_relapse_rate = m.real("open_relapse_rate");
+  p_.shelter_entry_rate = m.real("shelter_entry_rate");
+  p_.shelter_exit_rate = m.real("shelter_exit_rate");
+  p_.flat_entry_rate = m.real("flat_entry_rate");
+  p_.flat_min_months = m.integer("flat_min_months");
+  p_.flat_exit_rate = m.real("flat_exit_rate");
+  p_.flat_dropout_rate = m.real("flat_dropout_rate");
 }
 
 void Reintegration::setup(World& world) {
   in_state_.fill(0);
-  for (PersonState s : world.people().state) ++in_state_[static_cast<std::size_t>(s)];
+  for (PersonState s : world.people().state) ++in_state_[idx(s)];
+  job_entries_by_step_.assign(static_cast<std::size_t>(world.clock().steps()), 0);
+  exits_cumulative_ = 0;
 }
 
-void Reintegration::move(World& world, std::size_t person, PersonState to, std::uint32_t placement) {
+void Reintegration::relocate(World& world, std::size_t person, PersonState to, std::uint32_t placement) {
   People& people = world.people();
-  --in_state_[static_cast<std::size_t>(people.state[person])];
-  ++in_state_[static_cast<std::size_t>(to)];
+  const PersonState from = people.state[person];
+  if (const auto r = held(from); r && people.placement[person] != kNoOrganisation) {
+    --occupancy(world.org(people.placement[person]), *r);
+  }
+  --in_state_[idx(from)];
+  ++in_state_[idx(to)];
   people.move(person, to, placement);
+  if (const auto r = held(to)) ++occupancy(world.org(placement), *r);
 }
 
-// People lose their place when the host closed or its funded places ran out (the funding
-// cliff), and their job when the employer closed. Newest entrants leave first.
-void Reintegration::cut_places_without_host(World& world) {
-  const std::size_t n_orgs = world.organisation_count();
-  std::vector<int> excess(n_orgs, 0);
-  std::vector<int> jobs_excess(n_orgs, 0);
+// People lose what they hold when its organisation stops operating or its capacity falls
+// below its occupancy: a programme whose funding ended (the funding cliff), a cooperative
+// that shed jobs or went dormant, a shelter that closed. Newest entrants leave first.
+void Reintegration::cut_without_capacity(World& world) {
+  const auto n_orgs = static_cast<std::uint32_t>(world.organisation_count());
+  std::array<std::vector<int>, kResourceCount> excess;
   bool any = false;
+  for (auto& e : excess) e.assign(n_orgs, 0);
   for (std::uint32_t o = 0; o < n_orgs; ++o) {
-    const Organisation& org = world.org(o);
-    const int capacity = org.alive ? org.programme_places() : 0;
-    excess[o] = std::max(0, org.participants - capacity);
-    jobs_excess[o] = org.alive ? 0 : org.excluded_workers;
-    any = any || excess[o] > 0 || jobs_excess[o] > 0;
+    Organisation& org = world.org(o);
+    for (Resource r : {Resource::Programme, Resource::Job, Resource::Shelter, Resource::Flat}) {
+      const int cap = org.operating() ? capacity(org, r) : 0;
+      excess[idx(r)][o] = std::max(0, occupancy(org, r) - cap);
+      any = any || excess[idx(r)][o] > 0;
+    }
   }
   if (!any) return;
   People& people = world.people();
-  // Scan from the end so the most recent entrants (highest index among equals) go first.
   for (std::size_t i = people.size(); i-- > 0;) {
-    const std::uint32_t host = people.placement[i];
-    if (host == kNoOrganisation) continue;
-    if (people.state[i] == PersonState::InProgramme && excess[host] > 0) {
-      --excess[host];
-      --world.org(host).participants;
-      move(world, i, PersonState::Excluded, kNoOrganisation);
-      ++flows_.cut;
-    } else if (people.state[i] == PersonState::EmployedSocial && jobs_excess[host] > 0) {
-      --jobs_excess[host];
-      --world.org(host).excluded_workers;
-      move(world, i, PersonState::Excluded, kNoOrganisation);
-      ++flows_.job_losses;
+    const auto r = held(people.state[i]);
+    const std::uint32_t org = people.placement[i];
+    if (!r || org == kNoOrganisation || excess[idx(*r)][org] == 0) continue;
+    --excess[idx(*r)][org];
+    switch (*r) {
+      case Resource::Programme:
+        relocate(world, i, PersonState::Excluded, kNoOrganisation);
+        ++flows_.cut;
+        break;
+      case Resource::Job:
+        relocate(world, i, PersonState::Excluded, kNoOrganisation);
+        ++flows_.job_losses;
+        break;
+      case Resource::Shelter:
+      case Resource::Flat:
+        relocate(world, i, PersonState::Street, kNoOrganisation);
+        ++flows_.back_to_street;
+        break;
     }
+  }
+}
+
+// Referral ties from social-assistance centres and labour offices raise the referral rate
+// of their municipality and open the tied hosts (also in other municipalities) to its people.
+void Reintegration::prepare_referrals(const World& world) {
+  const std::size_t munis = world.spec().municipalities.size();
+  std::vector<double> strength(munis, 0.0);
+  referral_hosts_.assign(munis, {});
+  const OrgGraph& g = world.graph();
+  for (auto e : boost::make_iterator_range(boost::edges(g))) {
+    const Tie& tie = g[e];
+    if (tie.kind != TieKind::Referral || !tie.active_at(world.step())) continue;
+    const Organisation& from = g[boost::source(e, g)];
+    const auto host = static_cast<std::uint32_t>(boost::target(e, g));
+    const bool referrer = from.kind == OrgKind::SocialAssistanceCentre || from.kind == OrgKind::LabourOffice;
+    if (!referrer || !from.operating() || !g[host].operating() || g[host].programme_places() == 0) continue;
+    strength[from.municipality] += tie.strength;
+    auto& hosts = referral_hosts_[from.municipality];
+    if (std::find(hosts.begin(), hosts.end(), host) == hosts.end()) hosts.push_back(host);
+  }
+  referral_boost_.resize(munis);
+  for (std::size_t m = 0; m < munis; ++m) {
+    referral_boost_[m] = 1.0 + p_.referral_tie_boost * std::min(1.0, strength[m]);
+    std::sort(referral_hosts_[m].begin(), referral_hosts_[m].end());
   }
 }
 
 void Reintegration::step(Phase /*phase*/, World& world) {
   flows_ = {};
-  cut_places_without_host(world);
+  cut_without_capacity(world);
+  prepare_referrals(world);
 
   People& people = world.people();
   const ReintegrationParams p = p_;
   const World& w = world;
+  const int step = world.step();
+  const auto cohort_step = static_cast<std::int16_t>(step - kRetentionMonths);
+  const std::vector<double>& boost = referral_boost_;
   auto chunks = parallel_chunk_results<ChunkResult>(
       people.size(), kPeopleChunk, [&](std::size_t begin, std::size_t end, ChunkResult& out) {
+        // Leaves what the person holds (released to the organisation in the merge).
         auto leave_to = [&](std::size_t i, PersonState to, std::int64_t& counter) {
-          --out.state_delta[static_cast<std::size_t>(people.state[i])];
-          ++out.state_delta[static_cast<std::size_t>(to)];
+          if (const auto r = held(people.state[i])) out.departures.push_back({people.placement[i], *r});
+          --out.state_delta[idx(people.state[i])];
+          ++out.state_delta[idx(to)];
           ++counter;
           people.move(i, to, kNoOrganisation);
+        };
+        auto request = [&](std::size_t i, Resource r, double priority_offset) {
+          const double priority = priority_offset + w.stream(kPriority, i).uniform();
+          out.requests[idx(r)].push_back({people.municipality[i], priority, static_cast<std::uint32_t>(i)});
         };
         for (std::size_t i = begin; i < end; ++i) {
           if (people.months_in_state[i] < kMaxMonths) ++people.months_in_state[i];
@@ -149,10 +250,11 @@ void Reintegration::step(Phase /*phase*/, World& world) {
           RandomStream rng = w.stream(kTransition, i);
           switch (people.state[i]) {
             case PersonState::Excluded:
-              if (rng.bernoulli(p.referral_rate)) {
+              if (rng.bernoulli(std::min(1.0, p.referral_rate * boost[people.municipality[i]]))) {
                 ++out.flows.referrals;
-                out.place_requests.push_back(
-                    {people.municipality[i], w.stream(kPriority, i).uniform(), static_cast<std::uint32_t>(i)});
+                request(i, Resource::Programme, 0.0);
+              } else if (rng.bernoulli(p.direct_hire_rate)) {
+                request(i, Resource::Job, 1.0);  // after programme completers
               }
               break;
             case PersonState::InProgramme: {
@@ -161,20 +263,14 @@ void Reintegration::step(Phase /*phase*/, World& world) {
                   !dropout && (months >= p.programme_max_months ||
                                (months >= p.programme_min_months && rng.bernoulli(p.completion_rate)));
               if (!dropout && !completes) break;
-              out.left_programme.push_back(people.placement[i]);
               leave_to(i, PersonState::Excluded, dropout ? out.flows.dropouts : out.flows.completions);
-              if (completes && rng.bernoulli(p.placement_probability)) {
-                out.job_requests.push_back(
-                    {people.municipality[i], w.stream(kPriority, i).uniform(), static_cast<std::uint32_t>(i)});
-              }
+              if (completes && rng.bernoulli(p.placement_probability)) request(i, Resource::Job, 0.0);
               break;
             }
             case PersonState::EmployedSocial:
               if (rng.bernoulli(p.social_job_loss_rate)) {
-                out.left_job.push_back(people.placement[i]);
                 leave_to(i, PersonState::Excluded, out.flows.job_losses);
               } else if (months >= p.min_social_months && rng.bernoulli(p.open_market_rate)) {
-                out.left_job.push_back(people.placement[i]);
                 leave_to(i, PersonState::EmployedOpen, out.flows.to_open_market);
               }
               break;
@@ -182,83 +278,164 @@ void Reintegration::step(Phase /*phase*/, World& world) {
               if (rng.bernoulli(p.open_relapse_rate)) leave_to(i, PersonState::Excluded, out.flows.relapses);
               break;
             case PersonState::Street:
-            case PersonState::Shelter:
-            case PersonState::TrainingFlat:
+              if (rng.bernoulli(p.shelter_entry_rate)) request(i, Resource::Shelter, 0.0);
               break;
+            case PersonState::Shelter:
+              if (rng.bernoulli(p.shelter_exit_rate)) {
+                leave_to(i, PersonState::Street, out.flows.back_to_street);
+              } else if (rng.bernoulli(p.flat_entry_rate)) {
+                request(i, Resource::Flat, 0.0);
+              }
+              break;
+            case PersonState::TrainingFlat:
+              if (rng.bernoulli(p.flat_dropout_rate)) {
+                leave_to(i, PersonState::Street, out.flows.back_to_street);
+              } else if (months >= p.flat_min_months && rng.bernoulli(p.flat_exit_rate)) {
+                leave_to(i, PersonState::Excluded, out.flows.rehoused);
+              }
+              break;
+          }
+          const PersonState now = people.state[i];
+          if (step >= kRetentionMonths && people.job_entry_step[i] == cohort_step &&
+              (now == PersonState::EmployedSocial || now == PersonState::EmployedOpen)) {
+            ++out.flows.retained_12m;
           }
         }
       });
 
   // Merge in chunk order: the same result whatever thread ran which chunk.
-  std::vector<Request> place_requests;
-  std::vector<Request> job_requests;
+  std::array<std::vector<Request>, kResourceCount> requests;
   for (auto& c : chunks) {
-    for (std::uint32_t host : c.left_programme) --world.org(host).participants;
-    for (std::uint32_t employer : c.left_job) --world.org(employer).excluded_workers;
+    for (const Departure& d : c.departures) --occupancy(world.org(d.org), d.resource);
     add_flows(flows_, c.flows);
     for (std::size_t s = 0; s < kPersonStateCount; ++s) in_state_[s] += c.state_delta[s];
-    place_requests.insert(place_requests.end(), c.place_requests.begin(), c.place_requests.end());
-    job_requests.insert(job_requests.end(), c.job_requests.begin(), c.job_requests.end());
+    for (std::size_t r = 0; r < kResourceCount; ++r) {
+      requests[r].insert(requests[r].end(), c.requests[r].begin(), c.requests[r].end());
+    }
+  }
+  exits_cumulative_ += flows_.to_open_market;
+
+  // Offer what is free, per municipality, in priority order. Flats go before shelter beds so
+  // that beds freed by people moving on are offered to the street the same month.
+  const auto n_orgs = static_cast<std::uint32_t>(world.organisation_count());
+  const std::size_t munis = world.spec().municipalities.size();
+  for (Resource r : {Resource::Programme, Resource::Job, Resource::Flat, Resource::Shelter}) {
+    std::vector<std::vector<std::uint32_t>> providers(munis);
+    std::vector<int> free(n_orgs, 0);
+    for (std::uint32_t o = 0; o < n_orgs; ++o) {
+      const Organisation& org = world.org(o);
+      if (!org.operating() || capacity(org, r) == 0) continue;
+      providers[org.municipality].push_back(o);
+      free[o] = std::max(0, capacity(org, r) - occupancy(world.org(o), r));
+    }
+    auto& queue = requests[idx(r)];
+    std::sort(queue.begin(), queue.end(), [](const Request& a, const Request& b) {
+      if (a.municipality != b.municipality) return a.municipality < b.municipality;
+      if (a.priority != b.priority) return a.priority < b.priority;
+      return a.person < b.person;
+    });
+    for (const Request& q : queue) {
+      const std::vector<std::uint32_t>& local = providers[q.municipality];
+      const std::vector<std::uint32_t>* tied = r == Resource::Programme ? &referral_hosts_[q.municipality] : nullptr;
+      auto is_tied = [&](std::uint32_t o) {
+        return tied != nullptr && std::binary_search(tied->begin(), tied->end(), o);
+      };
+      // Referral-tied hosts first, then the most free places, then the lower index.
+      auto better = [&](std::uint32_t a, std::uint32_t b) {
+        if (is_tied(a) != is_tied(b)) return is_tied(a);
+        if (free[a] != free[b]) return free[a] > free[b];
+        return a < b;
+      };
+      std::uint32_t best = kNoOrganisation;
+      for (const auto* list : {&local, tied}) {
+        if (list == nullptr) continue;
+        for (std::uint32_t o : *list) {
+          if (free[o] > 0 && (best == kNoOrganisation || better(o, best))) best = o;
+        }
+      }
+      if (best == kNoOrganisation) {
+        if (r == Resource::Programme) ++flows_.waiting;
+        continue;
+      }
+      --free[best];
+      relocate(world, q.person, state_holding(r), best);
+      switch (r) {
+        case Resource::Programme:
+          ++flows_.entries;
+          break;
+        case Resource::Job:
+          ++(q.priority < 1.0 ? flows_.placements : flows_.direct_hires);
+          people.job_entry_step[q.person] = static_cast<std::int16_t>(step);
+          ++job_entries_by_step_.at(static_cast<std::size_t>(step));
+          break;
+        case Resource::Shelter:
+          ++flows_.shelter_entries;
+          break;
+        case Resource::Flat:
+          ++flows_.flat_entries;
+          break;
+      }
+    }
+    capacity_[idx(r)] = 0;
+    vacant_[idx(r)] = 0;
+    for (std::uint32_t o = 0; o < n_orgs; ++o) {
+      if (world.org(o).operating()) capacity_[idx(r)] += capacity(world.org(o), r);
+      vacant_[idx(r)] += free[o];
+    }
   }
 
-  // Limited places and jobs, offered per municipality in random priority order.
-  const std::size_t n_orgs = world.organisation_count();
-  std::vector<std::vector<std::uint32_t>> hosts(world.spec().municipalities.size());
-  std::vector<std::vector<std::uint32_t>> employers(world.spec().municipalities.size());
-  std::vector<int> free_places(n_orgs, 0);
-  std::vector<int> free_jobs(n_orgs, 0);
-  places_ = 0;
+  employed_by_kind_.fill(0);
   for (std::uint32_t o = 0; o < n_orgs; ++o) {
     const Organisation& org = world.org(o);
-    if (!org.alive) continue;
-    if (org.programme_places() > 0) {
-      hosts[org.municipality].push_back(o);
-      free_places[o] = std::max(0, org.programme_places() - org.participants);
-      places_ += org.programme_places();
-    }
-    if (org.social_jobs > 0) {
-      employers[org.municipality].push_back(o);
-      free_jobs[o] = std::max(0, org.social_jobs - org.excluded_workers);
-    }
+    const std::size_t k = org.kind == OrgKind::SocialCooperative ? 0 : org.kind == OrgKind::MunicipalCompany ? 1 : 2;
+    employed_by_kind_[k] += org.excluded_workers;
   }
-  const auto place_for = allocate(place_requests, hosts, free_places);
-  for (std::size_t k = 0; k < place_requests.size(); ++k) {
-    if (place_for[k] == kNoOrganisation) {
-      ++flows_.waiting;
-      continue;
-    }
-    ++world.org(place_for[k]).participants;
-    move(world, place_requests[k].person, PersonState::InProgramme, place_for[k]);
-    ++flows_.entries;
-  }
-  const auto job_for = allocate(job_requests, employers, free_jobs);
-  for (std::size_t k = 0; k < job_requests.size(); ++k) {
-    if (job_for[k] == kNoOrganisation) continue;
-    ++world.org(job_for[k]).excluded_workers;
-    move(world, job_requests[k].person, PersonState::EmployedSocial, job_for[k]);
-    ++flows_.placements;
-  }
-  vacancies_ = 0;
-  for (int v : free_jobs) vacancies_ += v;
+  const std::int64_t cohort =
+      step >= kRetentionMonths ? job_entries_by_step_[static_cast<std::size_t>(cohort_step)] : 0;
+  retention_12m_ = cohort > 0 ? static_cast<double>(flows_.retained_12m) / static_cast<double>(cohort)
+                              : std::numeric_limits<double>::quiet_NaN();
 }
 
 void Reintegration::observe(const World& /*world*/, std::span<double> out) const {
   const auto d = [](std::int64_t v) { return static_cast<double>(v); };
   std::size_t k = 0;
   for (std::int64_t count : in_state_) out[k++] = d(count);
-  for (std::int64_t v :
-       {flows_.referrals, flows_.entries, flows_.waiting, flows_.completions, flows_.dropouts, flows_.cut,
-        flows_.placements, flows_.to_open_market, flows_.job_losses, flows_.relapses, places_, vacancies_}) {
+  for (std::int64_t v : {flows_.referrals,
+                         flows_.entries,
+                         flows_.waiting,
+                         flows_.completions,
+                         flows_.dropouts,
+                         flows_.cut,
+                         flows_.placements + flows_.direct_hires,
+                         flows_.placements,
+                         flows_.direct_hires,
+                         flows_.to_open_market,
+                         exits_cumulative_,
+                         flows_.job_losses,
+                         flows_.relapses,
+                         flows_.shelter_entries,
+                         flows_.flat_entries,
+                         flows_.rehoused,
+                         flows_.back_to_street,
+                         employed_by_kind_[0],
+                         employed_by_kind_[1],
+                         employed_by_kind_[2],
+                         capacity_[idx(Resource::Programme)],
+                         vacant_[idx(Resource::Job)],
+                         capacity_[idx(Resource::Shelter)],
+                         capacity_[idx(Resource::Flat)]}) {
     out[k++] = d(v);
   }
+  out[k++] = retention_12m_;
 }
 
 ModuleInfo reintegration_module_info() {
   ModuleInfo info;
   info.name = "reintegration";
   info.doc =
-      "Excluded people move through programme places to social jobs and the open labour market, with "
-      "dropout and relapse; places and jobs are limited and allocated per municipality.";
+      "People move from the street through shelters and training flats to housing, and from exclusion through "
+      "programme places and social jobs to the open labour market, with dropout and relapse; places, beds and jobs "
+      "are limited and allocated per municipality, and referral ties open tied hosts.";
   info.order = 50;
   info.phases = {Phase::People};
   using T = ParamType;
@@ -266,6 +443,10 @@ ModuleInfo reintegration_module_info() {
       {"referral_rate", T::Real, 0.05, "1/month", 0.0, 1.0,
        "Chance per month that an excluded person is referred to a reintegration programme",
        "[G] assumption; CIS+KIS served 46.3k people in 2021 [S GUS]"},
+      {"referral_tie_boost", T::Real, 1.0, "factor", 0.0, 10.0,
+       "Extra referral rate (x(1+boost*min(1,S))) where S is the strength of referral ties from the municipality's "
+       "social-assistance centres and labour offices to hosts",
+       "[G] assumption"},
       {"programme_min_months", T::Integer, 6, "months", 1, 24, "Months in a programme before it can be completed",
        "[S] CIS individual plans 6-12 months"},
       {"programme_max_months", T::Integer, 12, "months", 1, 24,
@@ -277,6 +458,9 @@ ModuleInfo reintegration_module_info() {
        "[G] assumption"},
       {"placement_probability", T::Real, 0.5, "share", 0.0, 1.0,
        "Share of completers who seek a social job (and get one if a vacancy exists nearby)", "[G] assumption"},
+      {"direct_hire_rate", T::Real, 0.002, "1/month", 0.0, 1.0,
+       "Chance per month that an excluded person seeks a social job directly (brigades), served after completers",
+       "[G] assumption; Sopot brigades hired long-term unemployed directly [seed 004]"},
       {"min_social_months", T::Integer, 12, "months", 0, 120,
        "Months in a social job before moving to the open market is possible",
        "[S] support-centre job grants require keeping the job 6-24 months"},
@@ -286,9 +470,21 @@ ModuleInfo reintegration_module_info() {
        "Chance per month of losing a social job and returning to exclusion", "[G] assumption"},
       {"open_relapse_rate", T::Real, 0.01, "1/month", 0.0, 1.0,
        "Chance per month of losing an open-market job and returning to exclusion", "[G] assumption"},
+      {"shelter_entry_rate", T::Real, 0.1, "1/month", 0.0, 1.0,
+       "Chance per month that a person on the street seeks a shelter bed (gets one if free)", "[G] assumption"},
+      {"shelter_exit_rate", T::Real, 0.05, "1/month", 0.0, 1.0, "Chance per month of leaving a shelter for the street",
+       "[G] assumption"},
+      {"flat_entry_rate", T::Real, 0.05, "1/month", 0.0, 1.0,
+       "Chance per month that a shelter resident seeks a social flat with training support", "[G] assumption"},
+      {"flat_min_months", T::Integer, 6, "months", 0, 60,
+       "Months of training in a social flat before moving to own housing is possible", "[G] assumption"},
+      {"flat_exit_rate", T::Real, 0.15, "1/month", 0.0, 1.0,
+       "Chance per month of moving from a training flat to own housing after the minimum months", "[G] assumption"},
+      {"flat_dropout_rate", T::Real, 0.02, "1/month", 0.0, 1.0,
+       "Chance per month of losing a training flat and returning to the street", "[G] assumption"},
   };
   info.metrics = {
-      {"people_excluded", "persons", "Excluded people neither in a programme nor employed, end of month"},
+      {"people_excluded", "persons", "Housed excluded people neither in a programme nor employed, end of month"},
       {"people_in_programme", "persons", "People holding a programme place (CIS/KIS/NGO), end of month"},
       {"people_employed_social", "persons", "People employed in social cooperatives, municipal companies and similar"},
       {"people_employed_open", "persons", "Formerly excluded people employed on the open labour market"},
@@ -297,17 +493,33 @@ ModuleInfo reintegration_module_info() {
       {"people_training_flat", "persons", "People in social flats with training support"},
       {"referrals", "persons/month", "Excluded people referred to a programme this month"},
       {"programme_entries", "persons/month", "Referred people who got a place this month"},
-      {"referrals_waiting", "persons/month", "Referred people who found no free place in their municipality"},
+      {"referrals_waiting", "persons/month", "Referred people who found no free place within reach"},
       {"programme_completions", "persons/month", "People who completed a programme this month"},
       {"programme_dropouts", "persons/month", "People who left a programme early this month"},
       {"programme_places_cut", "persons/month",
-       "Participants who lost their place because funding ended or the host closed"},
-      {"social_placements", "persons/month", "Completers who took a social job this month"},
+       "Participants who lost their place because funding ended or the host stopped"},
+      {"job_entries", "persons/month", "Entries into social jobs this month (completers and direct hires)"},
+      {"social_placements", "persons/month", "Programme completers who took a social job this month"},
+      {"direct_hires", "persons/month", "Excluded people hired directly into a social job this month"},
       {"moves_to_open_market", "persons/month", "Social workers who moved to the open labour market this month"},
-      {"social_job_losses", "persons/month", "Social workers who returned to exclusion this month"},
+      {"exits_to_open_market_cumulative", "persons", "Moves from social jobs to the open market since the start"},
+      {"social_job_losses", "persons/month",
+       "Social workers who returned to exclusion this month (incl. employer dormant or closed)"},
       {"open_market_relapses", "persons/month", "Open-market workers who returned to exclusion this month"},
-      {"programme_places", "places", "Programme places offered by open hosts (own and funded)"},
-      {"social_job_vacancies", "jobs", "Unfilled social jobs at open employers after this month's hiring"},
+      {"shelter_entries", "persons/month", "People from the street who got a shelter bed this month"},
+      {"flat_entries", "persons/month", "Shelter residents who moved into a training flat this month"},
+      {"rehoused", "persons/month", "People who left a training flat for own housing this month"},
+      {"returns_to_street", "persons/month", "People who left a shelter or training flat for the street this month"},
+      {"employed_in_cooperatives", "persons", "Excluded people working in social cooperatives"},
+      {"employed_in_municipal_companies", "persons", "Excluded people working in municipal companies (brigades)"},
+      {"employed_in_other_employers", "persons", "Excluded people in social jobs at businesses, NGOs and others"},
+      {"programme_places", "places", "Programme places offered by operating hosts (own and funded)"},
+      {"social_job_vacancies", "jobs", "Unfilled social jobs at operating employers after this month's hiring"},
+      {"shelter_places", "beds", "Shelter beds at operating organisations"},
+      {"training_flat_places", "places", "Places in social flats with training support at operating organisations"},
+      {"still_employed_12m_share", "share",
+       "Of those who entered a social job 12 months ago, the share employed now (social or open market); NaN when "
+       "none entered then. A re-entry counts in the later cohort"},
   };
   info.make = [] { return std::make_unique<Reintegration>(); };
   info.check_params = [](const ParamSet& params) -> std::string {

@@ -72,6 +72,27 @@ struct EventRowH5 {
   const char* note;
 };
 
+struct FlowRowH5 {
+  std::uint32_t replicate;
+  std::int32_t step;
+  char month[kMonthChars];
+  const char* source;
+  const char* sink;
+  const char* channel;
+  double amount_pln;
+};
+
+// A ledger flow kept until the next batch is written: its class names are copied, since the
+// record's views die with the step.
+struct PendingFlow {
+  std::uint32_t replicate;
+  int step;
+  std::string source;
+  std::string sink;
+  Channel channel;
+  double amount_pln;
+};
+
 // An event kept until the next batch is written (its strings must outlive the write).
 struct PendingEvent {
   std::uint32_t replicate;
@@ -140,7 +161,11 @@ struct Hdf5Writer::Impl {
   Handle events, event_mem;
   hsize_t event_rows = 0;
   std::vector<PendingEvent> pending;
+  Handle flows, flow_mem;
+  hsize_t flow_rows = 0;
+  std::vector<PendingFlow> pending_flows;
   std::array<std::string, kTieKindCount> tie_kind_names;
+  std::array<std::string, kChannelCount> channel_names;
   std::chrono::steady_clock::time_point last_flush;
 
   // ---- small helpers -------------------------------------------------------------------
@@ -440,7 +465,12 @@ struct Hdf5Writer::Impl {
       rows[i].sector = o.sector < spec->sectors.size() ? spec->sectors[o.sector].c_str() : none.c_str();
       rows[i].municipality =
           o.municipality < spec->municipalities.size() ? spec->municipalities[o.municipality].c_str() : none.c_str();
-      month_into(rows[i].founded, o.founded_step);
+      // Founded during the run (latent slot, found_organisation event): no month yet, "".
+      if (o.founded_step == kNotFounded) {
+        std::memset(rows[i].founded, 0, kMonthChars);
+      } else {
+        month_into(rows[i].founded, o.founded_step);
+      }
     }
     const Handle ds = create_dataset(group, "table", full, file_type.get(), DatasetShape{{orgs}, {orgs}, {}},
                                      H5I_INVALID_HID, nullptr, false);
@@ -448,7 +478,8 @@ struct Hdf5Writer::Impl {
     attach(ds.get(), organisation_scale, 0, full);
     set_text_attr(ds.get(), "description",
                   "One row per organisation of the scenario; row i is organisation index i. "
-                  "founded is the month (YYYY-MM) the organisation was founded");
+                  "founded is the month (YYYY-MM) the organisation was founded, empty for one that a module "
+                  "or an event founds during the run (see the organisation_founded events)");
   }
 
   Handle packed_copy(hid_t mem_type, const std::string& name) const {
@@ -507,6 +538,29 @@ struct Hdf5Writer::Impl {
                   "organisation indices or -1 for none");
   }
 
+  void create_ledger() {
+    const std::string full = "/ledger/flows";
+    flow_mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(FlowRowH5)), path, "create a compound type");
+    const hid_t m = flow_mem.get();
+    h5::check(H5Tinsert(m, "replicate", offsetof(FlowRowH5, replicate), H5T_NATIVE_UINT32), path, "build the type of",
+              full);
+    h5::check(H5Tinsert(m, "step", offsetof(FlowRowH5, step), H5T_NATIVE_INT32), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "month", offsetof(FlowRowH5, month), month_type.get()), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "source", offsetof(FlowRowH5, source), text_type.get()), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "sink", offsetof(FlowRowH5, sink), text_type.get()), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "channel", offsetof(FlowRowH5, channel), text_type.get()), path, "build the type of", full);
+    h5::check(H5Tinsert(m, "amount_pln", offsetof(FlowRowH5, amount_pln), H5T_NATIVE_DOUBLE), path, "build the type of",
+              full);
+    const Handle file_type = packed_copy(m, full);
+    const Handle group = create_group(file.get(), "ledger");
+    flows = create_table(group.get(), "flows", full, file_type.get());
+    set_text_attr(flows.get(), "unit", "PLN");
+    set_text_attr(flows.get(), "description",
+                  "Money moved each month, summed by source class, sink class and channel: a class is an "
+                  "organisation kind (e.g. social_cooperative) or an outside account (e.g. ESF, households); "
+                  "channel is the purpose (grant, sales, wages, ...). Opening balances are not flows");
+  }
+
   // ---- per step ------------------------------------------------------------------------
 
   // Grows the month dimension (a step beyond the end the file was created with).
@@ -549,6 +603,25 @@ struct Hdf5Writer::Impl {
     pending.clear();
   }
 
+  void write_pending_flows() {
+    if (pending_flows.empty()) return;
+    std::vector<FlowRowH5> rows(pending_flows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const PendingFlow& f = pending_flows[i];
+      rows[i].replicate = f.replicate;
+      rows[i].step = f.step;
+      month_into(rows[i].month, f.step);
+      rows[i].source = f.source.c_str();
+      rows[i].sink = f.sink.c_str();
+      const auto channel = static_cast<std::size_t>(f.channel);
+      if (channel >= channel_names.size()) throw OutputError(path + ": ledger flow of unknown channel");
+      rows[i].channel = channel_names[channel].c_str();
+      rows[i].amount_pln = f.amount_pln;
+    }
+    append_rows(flows.get(), flow_mem.get(), flow_rows, rows.size(), rows.data(), "/ledger/flows");
+    pending_flows.clear();
+  }
+
   void append_ties(const StepRecord& record) {
     const std::vector<TieRow>& in = *record.ties;
     if (in.empty()) return;
@@ -573,6 +646,7 @@ struct Hdf5Writer::Impl {
 
   void flush() {
     write_pending_events();
+    write_pending_flows();
     h5::check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flush", temp);
     last_flush = std::chrono::steady_clock::now();
   }
@@ -580,7 +654,8 @@ struct Hdf5Writer::Impl {
   // Closes every object and then the file, reporting the first failure (data still cached
   // is written at these points, so a full disk shows up here).
   void close_all_checked() {
-    std::vector<Handle*> objects = {&ties, &tie_mem, &events, &event_mem, &cash, &employees, &degree, &alive};
+    std::vector<Handle*> objects = {&ties,     &tie_mem, &events,    &event_mem, &flows,
+                                    &flow_mem, &cash,    &employees, &degree,    &alive};
     for (Handle& h : metrics) objects.push_back(&h);
     for (Handle& h : month_scales) objects.push_back(&h);
     for (Handle* h : objects) h5::check(h->close(), path, "close an object of", temp);
@@ -592,6 +667,8 @@ struct Hdf5Writer::Impl {
     tie_mem.reset();
     events.reset();
     event_mem.reset();
+    flows.reset();
+    flow_mem.reset();
     cash.reset();
     employees.reset();
     degree.reset();
@@ -657,6 +734,7 @@ void Hdf5Writer::on_start(const RunDescription& run) try {
   w.steps = static_cast<hsize_t>(std::max(run.spec->steps, 0));
   w.orgs = run.spec->organisations.size();
   for (std::size_t k = 0; k < kTieKindCount; ++k) w.tie_kind_names[k] = std::string(name_of(static_cast<TieKind>(k)));
+  for (std::size_t k = 0; k < kChannelCount; ++k) w.channel_names[k] = std::string(name_of(static_cast<Channel>(k)));
 
   w.month_type = w.make_month_type();
   w.text_type = w.make_text_type();
@@ -677,6 +755,7 @@ void Hdf5Writer::on_start(const RunDescription& run) try {
   w.create_organisations();
   w.create_ties();
   w.create_events();
+  w.create_ledger();
   w.flush();  // from now on a copy of the file is a readable (incomplete) result
 } catch (const h5::Failure&) {
   impl_->broken = true;
@@ -722,6 +801,11 @@ void Hdf5Writer::on_step(const StepRecord& record) try {
                                      grosze_to_pln(e.amount), e.note});
   }
   if (w.pending.size() >= kEventBufferRows) w.write_pending_events();
+  for (const LedgerFlow& f : record.flows) {
+    w.pending_flows.push_back(PendingFlow{record.replicate, record.step, std::string(f.source), std::string(f.sink),
+                                          f.channel, grosze_to_pln(f.amount)});
+  }
+  if (w.pending_flows.size() >= kEventBufferRows) w.write_pending_flows();
   if (record.ties != nullptr) w.append_ties(record);
 
   if (std::chrono::steady_clock::now() - w.last_flush >= kFlushInterval) w.flush();
@@ -735,6 +819,7 @@ void Hdf5Writer::on_finish() try {
   Impl& w = *impl_;
   if (!w.file) throw OutputError(w.path + ": finish without a started run");
   w.write_pending_events();
+  w.write_pending_flows();
   w.set_int_attr(w.file.get(), "complete", 1);
   h5::check(H5Fflush(w.file.get(), H5F_SCOPE_GLOBAL), w.path, "flush", temp_path_);
   w.close_all_checked();

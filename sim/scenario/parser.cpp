@@ -11,8 +11,10 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "sim/scenario/yaml_reader.h"
@@ -71,6 +73,77 @@ bool has_social_jobs(OrgKind kind) {
   return kind == OrgKind::SocialCooperative || kind == OrgKind::MunicipalCompany || kind == OrgKind::Business;
 }
 
+constexpr std::string_view kHousingKinds = "ngo, church, social_assistance_centre or municipality";
+constexpr std::string_view kBuyerKinds =
+    "municipality, social_assistance_centre, municipal_company, labour_office or regional_centre";
+constexpr std::int64_t kMaxSlots = 10'000;        // latent cooperatives per new_cooperatives item
+constexpr std::int64_t kMaxRentFreeMonths = 600;  // 50 years
+constexpr std::int64_t kMaxProgrammeMonths = 120;
+
+// Night shelters and training flats are run by NGOs, churches and the city or its MOPS.
+bool has_housing(OrgKind kind) {
+  return kind == OrgKind::Ngo || kind == OrgKind::Church || kind == OrgKind::SocialAssistanceCentre ||
+         kind == OrgKind::Municipality;
+}
+
+// Public buyers that tender services.
+bool is_buyer_kind(OrgKind kind) {
+  return kind == OrgKind::Municipality || kind == OrgKind::SocialAssistanceCentre ||
+         kind == OrgKind::MunicipalCompany || kind == OrgKind::LabourOffice || kind == OrgKind::RegionalCentre;
+}
+
+struct ProgrammeKindInfo {
+  ProgrammeKind kind;
+  std::string_view name;
+  std::vector<std::string> keys;  // besides the common ones
+};
+
+// In enum order, so the table doubles as name_of(ProgrammeKind).
+const std::vector<ProgrammeKindInfo>& programme_kinds() {
+  static const std::vector<ProgrammeKindInfo> table = {
+      {ProgrammeKind::Grant, "grant", {"awards"}},
+      {ProgrammeKind::EuCall,
+       "eu_call",
+       {"eligible", "duration_months", "project_value_pln", "places_per_project", "win_probability",
+        "partnership_bonus", "takeover_by"}},
+      {ProgrammeKind::StartupGrant, "startup_grant", {"per_member_pln", "per_job_pln", "keep_months"}},
+      {ProgrammeKind::CapitalGrant, "capital_grant", {"awards"}},
+      {ProgrammeKind::Donation, "donation", {"awards"}},
+      {ProgrammeKind::InKind, "in_kind", {"awards"}},
+      {ProgrammeKind::Investment, "investment", {"awards", "dividend_holiday_months"}},
+  };
+  return table;
+}
+
+std::string_view programme_kind_name(ProgrammeKind kind) {
+  return programme_kinds()[static_cast<std::size_t>(kind)].name;
+}
+
+std::optional<ProgrammeKind> programme_kind_from(std::string_view name) {
+  for (const auto& info : programme_kinds()) {
+    if (info.name == name) return info.kind;
+  }
+  return std::nullopt;
+}
+
+// The keys an award takes in a programme of this kind.
+std::vector<std::string> award_keys(ProgrammeKind kind) {
+  switch (kind) {
+    case ProgrammeKind::Grant:
+    case ProgrammeKind::Donation:
+      return {"organisation", "monthly_pln", "amount_pln", "places"};
+    case ProgrammeKind::CapitalGrant:
+    case ProgrammeKind::Investment:
+      return {"organisation", "amount_pln"};
+    case ProgrammeKind::InKind:
+      return {"organisation", "rent_free_months"};
+    case ProgrammeKind::EuCall:
+    case ProgrammeKind::StartupGrant:
+      break;
+  }
+  return {};
+}
+
 template <typename Enum>
 std::vector<std::string> enum_names(std::size_t count) {
   std::vector<std::string> names;
@@ -97,6 +170,12 @@ const std::vector<ActionInfo>& actions() {
       {EventAction::CloseOrganisation, "close_organisation", {"organisation"}},
       {EventAction::Transfer, "transfer", {"from", "from_external", "to", "amount_pln"}},
       {EventAction::SetParameter, "set_parameter", {"parameter", "value"}},
+      {EventAction::FoundOrganisation,
+       "found_organisation",
+       {"organisation", "founders", "grant_pln", "from", "from_external", "rent_free_months"}},
+      {EventAction::SignPact, "sign_pact", {"signatories", "strength"}},
+      {EventAction::StartProgramme, "start_programme", {"programme"}},
+      {EventAction::EndProgramme, "end_programme", {"programme"}},
   };
   return table;
 }
@@ -137,7 +216,8 @@ class Parser {
     const YAML::Node root = load();
     const Map top(reader_, Value{root, "", YAML::Mark()});
     top.allow({"metadata", "start", "steps", "seed", "replicates", "output", "municipalities", "organisations",
-               "people", "ties", "funding_programmes", "events", "parameters"});
+               "new_cooperatives", "people", "ties", "funding_programmes", "buyers", "markets", "events",
+               "parameters"});
 
     spec_.source_path = path_;
     spec_.source_text = std::string(text_);
@@ -149,18 +229,27 @@ class Parser {
     sector_index_.emplace("none", 0);
     if (const auto v = top.get("municipalities")) read_municipalities(*v);
     if (const auto v = top.get("organisations")) read_organisations(*v);
+    scan_foundings(top);
+    resolve_founders();
+    if (const auto v = top.get("new_cooperatives")) read_new_cooperatives(*v);
     if (const auto v = top.get("people")) read_people(*v);
     if (const auto v = top.get("ties")) {
       for (const auto& item : reader_.list(*v, true)) spec_.ties.push_back(read_tie(item));
     }
+    // Programmes are read before events wherever they stand in the file, so events can
+    // name any of them.
     if (const auto v = top.get("funding_programmes")) {
       for (const auto& item : reader_.list(*v, true)) spec_.programmes.push_back(read_programme(item));
     }
+    if (const auto v = top.get("buyers")) read_buyers(*v);
+    if (const auto v = top.get("markets")) read_markets(*v);
     if (const auto v = top.get("events")) {
-      for (const auto& item : reader_.list(*v, true)) spec_.events.push_back(read_event(item));
-      std::stable_sort(spec_.events.begin(), spec_.events.end(),
-                       [](const EventSpec& a, const EventSpec& b) { return a.step < b.step; });
+      const auto items = reader_.list(*v, true);
+      for (std::size_t i = 0; i < items.size(); ++i) spec_.events.push_back(read_event(items[i], i));
     }
+    resolve_foundings();
+    std::stable_sort(spec_.events.begin(), spec_.events.end(),
+                     [](const EventSpec& a, const EventSpec& b) { return a.step < b.step; });
 
     spec_.params = registry_.defaults();
     const auto parameters = top.get("parameters");
@@ -334,10 +423,75 @@ class Parser {
   [[nodiscard]] std::uint32_t org_ref(const Value& v) const {
     const std::string id = reader_.nonempty_string(v);
     if (const auto it = org_index_.find(id); it != org_index_.end()) return it->second;
+    if (const auto it = latent_index_.find(id); it != latent_index_.end()) {
+      reader_.fail(v, "organisation " + quote(id) + " is a latent slot of new_cooperatives[" +
+                          std::to_string(it->second) + "]; slots cannot be referenced");
+    }
     std::vector<std::string> ids;
     ids.reserve(spec_.organisations.size());
-    for (const auto& o : spec_.organisations) ids.push_back(o.id);
+    for (const auto& o : spec_.organisations) {
+      if (!o.latent) ids.push_back(o.id);
+    }
     reader_.fail(v, "unknown organisation id " + quote(id) + did_you_mean(id, ids));
+  }
+
+  // A list of distinct organisation ids (at least `min_count` of them).
+  [[nodiscard]] std::vector<std::pair<std::uint32_t, Value>> org_list(const Value& v, std::size_t min_count,
+                                                                      std::string_view expected) const {
+    const auto items = reader_.list(v, min_count == 0);
+    if (items.size() < min_count) reader_.fail_expected(v, expected);
+    std::vector<std::pair<std::uint32_t, Value>> out;
+    for (const auto& item : items) {
+      const std::uint32_t index = org_ref(item);
+      for (const auto& [earlier, at] : out) {
+        if (earlier == index) {
+          reader_.fail(item, "organisation " + quote(spec_.organisations[index].id) + " is listed twice");
+        }
+      }
+      out.emplace_back(index, item);
+    }
+    return out;
+  }
+
+  // What uses an organisation from a given month on (for the messages of resolve_foundings).
+  enum class UseKind : std::uint8_t { Placement, Tie, Programme, Buyer, Event, Founder };
+  struct Use {
+    std::uint32_t org;
+    int step;  // first month of the use
+    UseKind kind;
+    std::uint32_t founded;  // UseKind::Founder: the organisation it founds
+    Value at;
+  };
+
+  // Remembers that `org` is used from `step` on, so resolve_foundings() can reject the use
+  // if an event founds the organisation only later. Only organisations that some
+  // found_organisation event may name are tracked. `founded` is the organisation a
+  // Founder use founds.
+  void note_use(std::uint32_t org, int step, const Value& at, UseKind kind, std::uint32_t founded = 0) {
+    if (may_be_founded_.contains(org)) uses_.push_back(Use{org, step, kind, founded, at});
+  }
+
+  [[nodiscard]] std::string use_detail(const Use& use) const;
+
+  // Before anything refers to organisations: which ones events might found. Reads the
+  // events raw, leniently (they are checked properly later); a superset is harmless.
+  void scan_foundings(const Map& top) {
+    const auto events = top.get("events");
+    if (!events || !events->node.IsSequence()) return;
+    for (const auto& item : events->node) {
+      if (!item.IsMap()) continue;
+      bool founds = false;
+      std::string target;
+      for (const auto& pair : item) {
+        const YAML::Node key = pair.first;
+        const YAML::Node value = pair.second;
+        if (!key.IsScalar() || !value.IsScalar()) continue;
+        if (key.Scalar() == "action" && value.Scalar() == "found_organisation") founds = true;
+        if (key.Scalar() == "organisation") target = value.Scalar();
+      }
+      if (!founds) continue;
+      if (const auto it = org_index_.find(target); it != org_index_.end()) may_be_founded_.insert(it->second);
+    }
   }
 
   [[nodiscard]] std::uint32_t municipality_ref(const Value& v) {
@@ -358,8 +512,16 @@ class Parser {
     return index;
   }
 
-  [[nodiscard]] std::uint32_t sector_ref(const Value& v) {
+  [[nodiscard]] std::uint32_t sector_ref(const Value& v) { return sector_named(reader_.nonempty_string(v)); }
+
+  // A service sector that buyers or customers demand: "none" is no sector.
+  [[nodiscard]] std::uint32_t demand_sector(const Value& v) {
     const std::string name = reader_.nonempty_string(v);
+    if (name == "none") reader_.fail(v, "\"none\" is not a service sector; name the sector demanded");
+    return sector_named(name);
+  }
+
+  std::uint32_t sector_named(const std::string& name) {
     if (const auto it = sector_index_.find(name); it != sector_index_.end()) return it->second;
     const auto index = static_cast<std::uint32_t>(spec_.sectors.size());
     spec_.sectors.push_back(name);
@@ -384,16 +546,75 @@ class Parser {
                           std::to_string(kMaxOrganisations));
     }
     for (const auto& item : reader_.list(v, true)) {
-      OrganisationSpec o = read_organisation(item);
-      org_index_.emplace(o.id, static_cast<std::uint32_t>(spec_.organisations.size()));
+      const auto index = static_cast<std::uint32_t>(spec_.organisations.size());
+      std::optional<Value> founders_value;
+      OrganisationSpec o = read_organisation(item, founders_value);
+      org_index_.emplace(o.id, index);
       spec_.organisations.push_back(std::move(o));
+      if (founders_value) founders_given_.emplace_back(index, *founders_value);
     }
   }
 
-  OrganisationSpec read_organisation(const Value& item) {
+  // Organisations' `founders`, once every id is known (a founder may be listed later).
+  void resolve_founders() {
+    for (const auto& [index, value] : founders_given_) {
+      for (const auto& [founder, at] : org_list(value, 0, "a list")) {
+        OrganisationSpec& o = spec_.organisations[index];
+        if (founder == index) reader_.fail(at, "organisation " + quote(o.id) + " cannot be its own founder");
+        o.founders.push_back(founder);
+        note_use(founder, o.founded_step, at, UseKind::Founder, index);
+      }
+    }
+  }
+
+  // Latent cooperatives: slots the cooperatives module may found during the run. They come
+  // after the listed organisations, so listed indices do not move.
+  void read_new_cooperatives(const Value& v) {
+    std::unordered_map<std::string, int> numbered;  // slug -> slots so far, so ids stay unique
+    const auto items = reader_.list(v, true);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Map m(reader_, items[i]);
+      m.allow({"municipality", "slots", "sector"});
+      const Value municipality_value = m.require("municipality");
+      const std::uint32_t municipality = municipality_ref(municipality_value);
+      const Value slots_value = m.require("slots");
+      const std::int64_t slots = reader_.integer(slots_value, 1, kMaxSlots);
+      std::uint32_t sector = 0;
+      if (const auto sv = m.get("sector")) sector = sector_ref(*sv);
+      if (spec_.organisations.size() + static_cast<std::size_t>(slots) > kMaxOrganisations) {
+        reader_.fail(slots_value, "the scenario would hold " +
+                                      std::to_string(spec_.organisations.size() + static_cast<std::size_t>(slots)) +
+                                      " organisations; the limit is " + std::to_string(kMaxOrganisations));
+      }
+      const std::string& town = spec_.municipalities[municipality];
+      const std::string town_slug = scenario_detail::slug(town);
+      int& k = numbered[town_slug];
+      for (std::int64_t n = 0; n < slots; ++n) {
+        ++k;
+        OrganisationSpec o;
+        o.id = "new_coop_" + town_slug + "_" + std::to_string(k);
+        if (const auto it = org_index_.find(o.id); it != org_index_.end()) {
+          reader_.fail(municipality_value, "the slot id " + quote(o.id) + " is already used by organisations[" +
+                                               std::to_string(it->second) + "]");
+        }
+        o.name = "New social cooperative " + std::to_string(k) + " (" + town + ")";
+        o.kind = OrgKind::SocialCooperative;
+        o.sector = sector;
+        o.municipality = municipality;
+        o.founded_step = kNotFounded;
+        o.latent = true;
+        latent_index_.emplace(o.id, i);
+        spec_.organisations.push_back(std::move(o));
+      }
+    }
+  }
+
+  // `founders` is handed back unresolved: founders may be listed after the organisation.
+  OrganisationSpec read_organisation(const Value& item, std::optional<Value>& founders) {
     const Map m(reader_, item);
     m.allow({"id", "name", "kind", "sector", "municipality", "founded", "closed", "cash_pln", "staff",
-             "programme_places", "social_jobs"});
+             "programme_places", "social_jobs", "members", "shelter_places", "flat_places", "quality", "rent_pln",
+             "dividend_pln", "founders"});
     OrganisationSpec o;
     const Value id = m.require("id");
     o.id = identifier(id);
@@ -407,6 +628,7 @@ class Parser {
     o.municipality = municipality_ref(m.require("municipality"));
     const auto founded = m.get("founded");
     if (founded) o.founded_step = step_not_after_run(*founded);
+    founded_given_.push_back(founded.has_value());
     if (const auto closed = m.get("closed")) {
       o.closed_step = step_in_run(*closed);
       if (o.closed_step <= o.founded_step) {
@@ -433,13 +655,46 @@ class Parser {
       }
       o.social_jobs = count(*jobs);
     }
+    if (const auto members = m.get("members")) {
+      if (o.kind != OrgKind::SocialCooperative) {
+        reader_.fail(*members, "members is only for organisations of kind social_cooperative; " + quote(o.id) +
+                                   " is a " + std::string(name_of(o.kind)));
+      }
+      o.members = count(*members);
+    }
+    for (const auto& [key, field] :
+         {std::pair{"shelter_places", &o.shelter_places}, std::pair{"flat_places", &o.flat_places}}) {
+      if (const auto places = m.get(key)) {
+        if (!has_housing(o.kind)) {
+          reader_.fail(*places, std::string(key) + " is only for organisations of kind " + std::string(kHousingKinds) +
+                                    "; " + quote(o.id) + " is a " + std::string(name_of(o.kind)));
+        }
+        *field = count(*places);
+      }
+    }
+    founders = m.get("founders");
+    if (const auto q = m.get("quality")) o.quality = share(*q);
+    if (const auto rent = m.get("rent_pln")) o.rent = money(*rent, false);
+    if (const auto dividend = m.get("dividend_pln")) {
+      if (o.kind != OrgKind::MunicipalCompany) {
+        reader_.fail(*dividend, "dividend_pln is only for organisations of kind municipal_company; " + quote(o.id) +
+                                    " is a " + std::string(name_of(o.kind)));
+      }
+      o.dividend = money(*dividend, false);
+    }
     return o;
+  }
+
+  // People in these states start at an organisation: their placement.
+  static bool placed_state(PersonState state) {
+    return state == PersonState::InProgramme || state == PersonState::EmployedSocial || state == PersonState::Shelter ||
+           state == PersonState::TrainingFlat;
   }
 
   void read_people(const Value& v) {
     std::int64_t total = 0;
-    std::unordered_map<std::uint32_t, std::int64_t> in_programme;  // org -> people placed
-    std::unordered_map<std::uint32_t, std::int64_t> employed;
+    // (org, state) -> people placed there so far, for the capacity checks
+    std::map<std::pair<std::uint32_t, PersonState>, std::int64_t> placed_so_far;
     for (const auto& item : reader_.list(v, true)) {
       const Map m(reader_, item);
       m.allow({"municipality", "groups", "count", "state", "placement"});
@@ -464,7 +719,7 @@ class Parser {
       }
 
       if (const auto s = m.get("state")) p.state = person_state(*s);
-      const bool placed = p.state == PersonState::InProgramme || p.state == PersonState::EmployedSocial;
+      const bool placed = placed_state(p.state);
       const auto placement = m.get("placement");
       if (placed && !placement) {
         reader_.fail(m.self().mark, child_path(m.self().path, "placement"),
@@ -472,18 +727,21 @@ class Parser {
                          " need the id of the organisation they start in)");
       }
       if (!placed && placement) {
-        reader_.fail(*placement, "placement is only for people in state in_programme or employed_social; these are " +
-                                     std::string(name_of(p.state)));
+        reader_.fail(*placement,
+                     "placement is only for people in state in_programme, employed_social, shelter or "
+                     "training_flat; these are " +
+                         std::string(name_of(p.state)));
       }
       if (placed) {
         p.placement = org_ref(*placement);
-        check_placement(*placement, p, p.state == PersonState::InProgramme ? in_programme : employed);
+        check_placement(*placement, p, placed_so_far[{p.placement, p.state}]);
+        note_use(p.placement, std::numeric_limits<int>::min(), *placement, UseKind::Placement);
       }
       spec_.people.push_back(p);
     }
   }
 
-  void check_placement(const Value& at, const PeopleSpec& p, std::unordered_map<std::uint32_t, std::int64_t>& placed) {
+  void check_placement(const Value& at, const PeopleSpec& p, std::int64_t& total) {
     const OrganisationSpec& o = spec_.organisations[p.placement];
     if (o.founded_step > 0) {
       reader_.fail(at, "organisation " + quote(o.id) + " does not exist at the start of the run (founded " +
@@ -493,19 +751,38 @@ class Parser {
       reader_.fail(at, "organisation " + quote(o.id) + " does not exist at the start of the run (closed " +
                            month(o.closed_step) + ")");
     }
-    std::int64_t& total = placed[p.placement];
     total += p.count;
-    const bool programme = p.state == PersonState::InProgramme;
-    const int capacity = programme ? o.programme_places : o.social_jobs;
-    if (total > capacity) {
-      std::string problem = "organisation " + quote(o.id) + " has " + std::to_string(capacity) +
-                            (programme ? " programme_places" : " social_jobs") + " but " + std::to_string(total) +
-                            (programme ? " people start in its programme" : " people start employed there");
-      if (programme && !hosts_programmes(o.kind)) {
-        problem += " (only kinds " + std::string(kProgrammeKinds) + " run programmes)";
-      } else if (!programme && !has_social_jobs(o.kind)) {
-        problem += " (only kinds " + std::string(kSocialJobKinds) + " have social jobs)";
-      }
+    struct Capacity {
+      int places;
+      std::string_view key;
+      std::string_view where;
+      std::string_view kinds;
+      std::string_view kinds_do;  // what the kinds that have such places do
+      bool kind_ok;
+    };
+    Capacity c{};
+    switch (p.state) {
+      case PersonState::InProgramme:
+        c = {o.programme_places, "programme_places", "in its programme",
+             kProgrammeKinds,    "run programmes",   hosts_programmes(o.kind)};
+        break;
+      case PersonState::EmployedSocial:
+        c = {o.social_jobs,   "social_jobs",      "employed there",
+             kSocialJobKinds, "have social jobs", has_social_jobs(o.kind)};
+        break;
+      case PersonState::Shelter:
+        c = {o.shelter_places, "shelter_places", "in its shelter", kHousingKinds, "run shelters", has_housing(o.kind)};
+        break;
+      default:  // training_flat
+        c = {o.flat_places, "flat_places",        "in its training flats",
+             kHousingKinds, "run training flats", has_housing(o.kind)};
+        break;
+    }
+    if (total > c.places) {
+      std::string problem = "organisation " + quote(o.id) + " has " + std::to_string(c.places) + " " +
+                            std::string(c.key) + " but " + std::to_string(total) + " people start " +
+                            std::string(c.where);
+      if (!c.kind_ok) problem += " (only kinds " + std::string(c.kinds) + " " + std::string(c.kinds_do) + ")";
       reader_.fail(at, problem);
     }
   }
@@ -536,13 +813,32 @@ class Parser {
         reader_.fail(*e, "expected a month after start (" + month(t.start_step) + "); got " + month(t.end_step));
       }
     }
+    note_use(t.source, t.start_step, m.require("source"), UseKind::Tie);
+    note_use(t.target, t.start_step, m.require("target"), UseKind::Tie);
     return t;
+  }
+
+  [[nodiscard]] ProgrammeKind programme_kind(const Value& v) const {
+    static const auto names = [] {
+      std::vector<std::string> out;
+      for (const auto& info : programme_kinds()) out.emplace_back(info.name);
+      return out;
+    }();
+    return choice<ProgrammeKind>(v, &programme_kind_from, names);
   }
 
   FundingProgrammeSpec read_programme(const Value& item) {
     const Map m(reader_, item);
-    m.allow({"id", "name", "funder", "external_source", "start", "end", "budget_pln", "awards"});
     FundingProgrammeSpec f;
+    if (const auto k = m.get("kind")) f.kind = programme_kind(*k);
+    const ProgrammeKindInfo& info = programme_kinds()[static_cast<std::size_t>(f.kind)];
+    const bool investment = f.kind == ProgrammeKind::Investment;
+    std::vector<std::string> allowed = {"id", "name", "kind", "funder"};
+    if (!investment) allowed.emplace_back("external_source");  // the funder is the municipal company
+    allowed.insert(allowed.end(), {"start", "end", "budget_pln"});
+    allowed.insert(allowed.end(), info.keys.begin(), info.keys.end());
+    m.allow(allowed, "key", "allowed keys", " for kind " + std::string(info.name));
+
     const Value id = m.require("id");
     f.id = identifier(id);
     if (const auto it = programme_index_.find(f.id); it != programme_index_.end()) {
@@ -552,56 +848,147 @@ class Parser {
     programme_index_.emplace(f.id, spec_.programmes.size());
     f.name = reader_.nonempty_string(m.require("name"));
 
-    const auto funder = m.get("funder");
-    const auto external = m.get("external_source");
-    if (funder && external) {
-      reader_.fail(*external, "give either funder (an organisation of the scenario) or external_source, not both");
+    std::optional<Value> funder = m.get("funder");
+    if (investment) {
+      funder = m.require("funder");
+    } else {
+      const auto external = m.get("external_source");
+      if (funder && external) {
+        reader_.fail(*external, "give either funder (an organisation of the scenario) or external_source, not both");
+      }
+      if (!funder && !external) {
+        reader_.fail(m.self(), "missing required key: one of \"funder\" (an organisation id) or \"external_source\"");
+      }
+      if (external) f.external_source = reader_.nonempty_string(*external);
     }
-    if (!funder && !external) {
-      reader_.fail(m.self(), "missing required key: one of \"funder\" (an organisation id) or \"external_source\"");
+    if (funder) {
+      f.funder = org_ref(*funder);
+      const OrganisationSpec& o = spec_.organisations[*f.funder];
+      if (investment && o.kind != OrgKind::MunicipalCompany) {
+        reader_.fail(*funder, "the funder of an investment must be a municipal_company; " + quote(o.id) + " is a " +
+                                  std::string(name_of(o.kind)));
+      }
     }
-    if (funder) f.funder = org_ref(*funder);
-    if (external) f.external_source = reader_.nonempty_string(*external);
 
     f.start_step = step_not_after_run(m.require("start"));
-    const Value end = m.require("end");
-    f.end_step = step_any(end);
-    if (f.end_step <= f.start_step) {
-      reader_.fail(end, "expected a month after start (" + month(f.start_step) +
-                            "), the first month without "
-                            "funding; got " +
-                            month(f.end_step));
+    if (f.kind == ProgrammeKind::EuCall) read_eu_call(m, f);
+    if (f.kind == ProgrammeKind::StartupGrant) read_startup_grant(m, f);
+    if (investment) {
+      if (const auto holiday = m.get("dividend_holiday_months")) {
+        f.dividend_holiday_months = static_cast<int>(reader_.integer(*holiday, 0, kMaxSteps));
+      }
     }
-    const Value budget = m.require("budget_pln");
-    f.budget = money(budget, false);
+
+    // One-off kinds last a month unless told otherwise; an EU call runs for one project.
+    const bool end_optional = f.kind == ProgrammeKind::CapitalGrant || f.kind == ProgrammeKind::InKind || investment ||
+                              f.kind == ProgrammeKind::EuCall;
+    const auto end = end_optional ? m.get("end") : std::optional<Value>(m.require("end"));
+    f.end_step = f.start_step + (f.kind == ProgrammeKind::EuCall ? f.duration_months : 1);
+    if (end) {
+      f.end_step = step_any(*end);
+      if (f.end_step <= f.start_step) {
+        reader_.fail(*end, "expected a month after start (" + month(f.start_step) +
+                               "), the first month without "
+                               "funding; got " +
+                               month(f.end_step));
+      }
+    }
+    std::optional<Value> budget;
+    if (f.kind == ProgrammeKind::InKind) {
+      budget = m.get("budget_pln");  // premises given, not money paid
+    } else {
+      budget = m.require("budget_pln");
+    }
+    if (budget) f.budget = money(*budget, false);
+    if (f.funder) note_use(*f.funder, f.start_step, *funder, UseKind::Programme);
+
+    if (f.kind == ProgrammeKind::EuCall) {
+      if (f.budget < f.project_value) {
+        reader_.fail(*budget, "budget_pln (" + format_pln(f.budget) + " PLN) is less than project_value_pln (" +
+                                  format_pln(f.project_value) + " PLN): not even one project fits");
+      }
+      if (f.takeover_by) note_use(*f.takeover_by, f.start_step, m.require("takeover_by"), UseKind::Programme);
+      return f;
+    }
+    if (f.kind == ProgrammeKind::StartupGrant) return f;
 
     const Value awards = m.require("awards");
     const auto award_items = reader_.list(awards, false);
     if (award_items.empty()) reader_.fail_expected(awards, "a list of at least one award");
     Grosze monthly_total = 0;
+    Grosze once_total = 0;
     bool overflow = false;
     for (const auto& a : award_items) {
       AwardSpec award = read_award(a, f);
       overflow = overflow || __builtin_add_overflow(monthly_total, award.monthly, &monthly_total);
+      overflow = overflow || __builtin_add_overflow(once_total, award.amount, &once_total);
       f.awards.push_back(award);
     }
-    const Grosze months = f.end_step - f.start_step;
-    Grosze need = 0;
-    overflow = overflow || __builtin_mul_overflow(monthly_total, months, &need);
-    if (overflow || need > f.budget) {
-      const std::string need_text =
-          overflow ? "more than " + format_pln(std::numeric_limits<Grosze>::max()) : format_pln(need);
-      reader_.fail(budget, "awards need " + need_text + " PLN (" +
-                               (overflow ? std::string("their monthly amounts") : format_pln(monthly_total) + " PLN") +
-                               " a month for " + std::to_string(months) + " months) but budget_pln is " +
-                               format_pln(f.budget));
-    }
+    if (f.kind != ProgrammeKind::InKind) check_budget(*budget, f, monthly_total, once_total, overflow);
     return f;
   }
 
-  AwardSpec read_award(const Value& item, const FundingProgrammeSpec& f) const {
+  // Monthly payments over the whole programme plus one-off amounts must fit the budget.
+  void check_budget(const Value& budget, const FundingProgrammeSpec& f, Grosze monthly_total, Grosze once_total,
+                    bool overflow) const {
+    const Grosze months = f.end_step - f.start_step;
+    Grosze need = 0;
+    overflow = overflow || __builtin_mul_overflow(monthly_total, months, &need);
+    overflow = overflow || __builtin_add_overflow(need, once_total, &need);
+    if (!overflow && need <= f.budget) return;
+    const std::string need_text =
+        overflow ? "more than " + format_pln(std::numeric_limits<Grosze>::max()) : format_pln(need);
+    std::string parts;
+    if (monthly_total > 0 || once_total == 0) {
+      parts = (overflow ? std::string("their monthly amounts") : format_pln(monthly_total) + " PLN") + " a month for " +
+              std::to_string(months) + " months";
+    }
+    if (once_total > 0) {
+      if (!parts.empty()) parts += " plus ";
+      parts += (overflow ? std::string("their one-off amounts") : format_pln(once_total) + " PLN") + " once";
+    }
+    reader_.fail(budget, "awards need " + need_text + " PLN (" + parts + ") but budget_pln is " + format_pln(f.budget));
+  }
+
+  void read_eu_call(const Map& m, FundingProgrammeSpec& f) const {
+    const Value eligible = m.require("eligible");
+    const auto kinds = reader_.list(eligible, false);
+    if (kinds.empty()) reader_.fail_expected(eligible, "a list of at least one organisation kind");
+    for (const auto& k : kinds) {
+      const auto bit = 1U << static_cast<unsigned>(org_kind(k));
+      if ((f.eligible_kinds & bit) != 0) reader_.fail(k, "kind " + quote(k.node.Scalar()) + " is listed twice");
+      f.eligible_kinds |= bit;
+    }
+    if (const auto d = m.get("duration_months")) {
+      f.duration_months = static_cast<int>(reader_.integer(*d, 1, kMaxProgrammeMonths));
+    }
+    f.project_value = money(m.require("project_value_pln"), true);
+    if (const auto p = m.get("places_per_project")) f.places_per_project = count(*p);
+    if (const auto w = m.get("win_probability")) f.win_probability = share(*w);
+    if (const auto b = m.get("partnership_bonus")) f.partnership_bonus = share(*b);
+    if (const auto t = m.get("takeover_by")) f.takeover_by = org_ref(*t);
+  }
+
+  void read_startup_grant(const Map& m, FundingProgrammeSpec& f) const {
+    const auto member = m.get("per_member_pln");
+    const auto job = m.get("per_job_pln");
+    if (!member && !job) {
+      reader_.fail(m.self(), "missing required key: one of \"per_member_pln\" or \"per_job_pln\"");
+    }
+    if (member) f.per_member = money(*member, false);
+    if (job) f.per_job = money(*job, false);
+    if (f.per_member == 0 && f.per_job == 0) {
+      reader_.fail(job ? *job : *member,
+                   "a start-up grant pays per founding member or per job: give "
+                   "per_member_pln or per_job_pln > 0");
+    }
+    if (const auto k = m.get("keep_months"))
+      f.keep_months = static_cast<int>(reader_.integer(*k, 1, kMaxProgrammeMonths));
+  }
+
+  AwardSpec read_award(const Value& item, const FundingProgrammeSpec& f) {
     const Map m(reader_, item);
-    m.allow({"organisation", "monthly_pln", "places"});
+    m.allow(award_keys(f.kind), "key", "allowed keys", " for kind " + std::string(programme_kind_name(f.kind)));
     AwardSpec award;
     const Value org = m.require("organisation");
     award.organisation = org_ref(org);
@@ -611,19 +998,105 @@ class Parser {
                               " already has an award in this programme");
       }
     }
-    if (const auto monthly = m.get("monthly_pln")) award.monthly = money(*monthly, false);
-    if (const auto places = m.get("places")) {
-      const OrganisationSpec& o = spec_.organisations[award.organisation];
-      if (!hosts_programmes(o.kind)) {
-        reader_.fail(*places, "places are only for organisations of kind " + std::string(kProgrammeKinds) + "; " +
-                                  quote(o.id) + " is a " + std::string(name_of(o.kind)));
-      }
-      award.places = count(*places);
+    note_use(award.organisation, f.start_step, org, UseKind::Programme);
+    switch (f.kind) {
+      case ProgrammeKind::Grant:
+      case ProgrammeKind::Donation:
+        if (const auto monthly = m.get("monthly_pln")) award.monthly = money(*monthly, false);
+        if (const auto amount = m.get("amount_pln")) award.amount = money(*amount, false);
+        if (const auto places = m.get("places")) {
+          const OrganisationSpec& o = spec_.organisations[award.organisation];
+          if (!hosts_programmes(o.kind)) {
+            reader_.fail(*places, "places are only for organisations of kind " + std::string(kProgrammeKinds) + "; " +
+                                      quote(o.id) + " is a " + std::string(name_of(o.kind)));
+          }
+          award.places = count(*places);
+        }
+        break;
+      case ProgrammeKind::CapitalGrant:
+      case ProgrammeKind::Investment:
+        award.amount = money(m.require("amount_pln"), true);
+        break;
+      case ProgrammeKind::InKind:
+        award.rent_free_months =
+            static_cast<int>(reader_.integer(m.require("rent_free_months"), 1, kMaxRentFreeMonths));
+        break;
+      case ProgrammeKind::EuCall:
+      case ProgrammeKind::StartupGrant:
+        break;  // no awards
     }
     return award;
   }
 
-  EventSpec read_event(const Value& item) const {
+  void read_buyers(const Value& v) {
+    std::unordered_map<std::uint32_t, std::size_t> seen;  // organisation -> buyers index
+    const auto items = reader_.list(v, true);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Map m(reader_, items[i]);
+      m.allow({"organisation", "demand", "social_clause_share", "reserved_share", "contract_months", "tender_month"});
+      BuyerSpec b;
+      const Value org = m.require("organisation");
+      b.organisation = org_ref(org);
+      const OrganisationSpec& o = spec_.organisations[b.organisation];
+      if (!is_buyer_kind(o.kind)) {
+        reader_.fail(org, "buyers are organisations of kind " + std::string(kBuyerKinds) + "; " + quote(o.id) +
+                              " is a " + std::string(name_of(o.kind)));
+      }
+      if (const auto [it, inserted] = seen.emplace(b.organisation, i); !inserted) {
+        reader_.fail(
+            org, "organisation " + quote(o.id) + " is already a buyer (buyers[" + std::to_string(it->second) + "])");
+      }
+      note_use(b.organisation, 0, org, UseKind::Buyer);
+
+      const Value demand = m.require("demand");
+      const Map d(reader_, demand);
+      if (d.entries().empty()) reader_.fail_expected(demand, "a map of at least one sector: yearly PLN");
+      for (const auto& entry : d.entries()) {
+        const Value key{YAML::Node(entry.key), entry.value.path, entry.key_mark};
+        DemandSpec ds;
+        ds.sector = demand_sector(key);
+        ds.yearly = money(entry.value, true);
+        b.demand.push_back(ds);
+      }
+      if (const auto s = m.get("social_clause_share")) b.social_clause_share = share(*s);
+      if (const auto r = m.get("reserved_share")) {
+        b.reserved_share = share(*r);
+        if (b.social_clause_share + b.reserved_share > 1.0) {
+          const auto clause = m.get("social_clause_share");
+          reader_.fail(*r, "social_clause_share + reserved_share must be at most 1; got " +
+                               (clause ? describe(clause->node) : std::string("0")) + " + " + describe(r->node));
+        }
+      }
+      if (const auto c = m.get("contract_months")) {
+        b.contract_months = static_cast<int>(reader_.integer(*c, 1, kMaxProgrammeMonths));
+      }
+      if (const auto t = m.get("tender_month")) b.tender_month = static_cast<int>(reader_.integer(*t, 1, 12));
+      spec_.buyers.push_back(std::move(b));
+    }
+  }
+
+  void read_markets(const Value& v) {
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> seen;  // (municipality, sector) -> index
+    const auto items = reader_.list(v, true);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Map m(reader_, items[i]);
+      m.allow({"municipality", "sector", "monthly_pln"});
+      MarketSpec market;
+      market.municipality = municipality_ref(m.require("municipality"));
+      const Value sector = m.require("sector");
+      market.sector = demand_sector(sector);
+      if (const auto [it, inserted] = seen.emplace(std::pair{market.municipality, market.sector}, i); !inserted) {
+        reader_.fail(sector, "a market for " + quote(spec_.sectors[market.sector]) + " in " +
+                                 spec_.municipalities[market.municipality] + " is already given (markets[" +
+                                 std::to_string(it->second) + "])");
+      }
+      market.monthly = money(m.require("monthly_pln"), true);
+      spec_.markets.push_back(market);
+    }
+  }
+
+  // `index` is the event's position in the file, for messages.
+  EventSpec read_event(const Value& item, std::size_t index) {
     const Map m(reader_, item);
     const Value action_value = m.require("action");
     static const std::vector<std::string> action_names = [] {
@@ -665,6 +1138,8 @@ class Parser {
                 *end, "expected a month after the event's date (" + month(e.step) + "); got " + month(e.tie_end_step));
           }
         }
+        note_use(e.source, e.step, m.require("source"), UseKind::Event);
+        note_use(e.target, e.step, m.require("target"), UseKind::Event);
         break;
       }
       case EventAction::CloseOrganisation: {
@@ -679,29 +1154,15 @@ class Parser {
           reader_.fail(org, "organisation " + quote(o.id) + " no longer exists in " + month(e.step) + " (closed " +
                                 month(o.closed_step) + ")");
         }
+        note_use(e.target, e.step, org, UseKind::Event);
         break;
       }
       case EventAction::Transfer: {
         const Value to = m.require("to");
         e.target = org_ref(to);
         e.amount = money(m.require("amount_pln"), true);
-        const auto from = m.get("from");
-        const auto external = m.get("from_external");
-        if (from && external)
-          reader_.fail(*external, "give either from (an organisation id) or from_external, not both");
-        if (!from && !external) {
-          reader_.fail(m.self(), "missing required key: one of \"from\" (an organisation id) or \"from_external\"");
-        }
-        if (from) {
-          e.source = org_ref(*from);
-          if (e.source == e.target) {
-            reader_.fail(to, "a transfer needs two different organisations; from and to are both " +
-                                 quote(spec_.organisations[e.source].id));
-          }
-        } else {
-          e.from_external = true;
-          e.external_source = reader_.nonempty_string(*external);
-        }
+        read_payer(m, e, to, "a transfer needs two different organisations; from and to are both ");
+        note_use(e.target, e.step, to, UseKind::Event);
         break;
       }
       case EventAction::SetParameter: {
@@ -713,12 +1174,124 @@ class Parser {
         break;
       }
       case EventAction::FoundOrganisation:
-      case EventAction::SignPact:
+        read_founding(m, e, index);
+        break;
+      case EventAction::SignPact: {
+        const auto note = m.get("note");
+        if (!note) {
+          reader_.fail(m.self().mark, child_path(m.self().path, "note"),
+                       "missing required key \"note\" (the pact's name)");
+        }
+        e.note = reader_.nonempty_string(*note);
+        for (const auto& [org, at] : org_list(m.require("signatories"), 2, "a list of at least two organisations")) {
+          e.signatories.push_back(org);
+          note_use(org, e.step, at, UseKind::Event);
+        }
+        e.strength = 0.8;
+        if (const auto s = m.get("strength")) e.strength = share(*s);
+        break;
+      }
       case EventAction::StartProgramme:
-      case EventAction::EndProgramme:
-        break;  // not offered by the action table yet
+      case EventAction::EndProgramme: {
+        const Value programme = m.require("programme");
+        const std::string id = reader_.nonempty_string(programme);
+        const auto it = programme_index_.find(id);
+        if (it == programme_index_.end()) {
+          std::vector<std::string> ids;
+          for (const auto& p : spec_.programmes) ids.push_back(p.id);
+          reader_.fail(programme, "unknown funding programme id " + quote(id) + did_you_mean(id, ids) +
+                                      "; declared funding programmes: " + (ids.empty() ? "none" : join(ids)));
+        }
+        e.programme = static_cast<std::uint32_t>(it->second);
+        const FundingProgrammeSpec& p = spec_.programmes[e.programme];
+        if (e.action == EventAction::StartProgramme && e.step >= p.end_step) {
+          reader_.fail(programme,
+                       "programme " + quote(id) + " ends " + month(p.end_step) + " (its end); start it before then");
+        }
+        break;
+      }
     }
     return e;
+  }
+
+  // The payer of a transfer or a founding grant: `from` (an organisation, not the
+  // recipient) or `from_external` (an outside source), exactly one.
+  void read_payer(const Map& m, EventSpec& e, const Value& recipient, const std::string& same_problem) {
+    const auto from = m.get("from");
+    const auto external = m.get("from_external");
+    if (from && external) reader_.fail(*external, "give either from (an organisation id) or from_external, not both");
+    if (!from && !external) {
+      reader_.fail(m.self(), "missing required key: one of \"from\" (an organisation id) or \"from_external\"");
+    }
+    if (from) {
+      e.source = org_ref(*from);
+      if (e.source == e.target) reader_.fail(recipient, same_problem + quote(spec_.organisations[e.source].id));
+      note_use(e.source, e.step, *from, UseKind::Event);
+    } else {
+      e.from_external = true;
+      e.external_source = reader_.nonempty_string(*external);
+    }
+  }
+
+  // found_organisation: the organisation opens at the event, not at its `founded` date.
+  void read_founding(const Map& m, EventSpec& e, std::size_t index) {
+    const Value org = m.require("organisation");
+    e.target = org_ref(org);
+    const OrganisationSpec& o = spec_.organisations[e.target];
+    if (const auto [it, inserted] = founded_by_event_.emplace(e.target, Founding{index, e.step}); !inserted) {
+      reader_.fail(org, "organisation " + quote(o.id) + " is already founded by events[" +
+                            std::to_string(it->second.event) + "]");
+    }
+    if (founded_given_[e.target] && o.founded_step != e.step) {
+      reader_.fail(org, "organisation " + quote(o.id) + " has founded: " + month(o.founded_step) +
+                            " but this event founds it in " + month(e.step) +
+                            " (leave founded out or give the same month)");
+    }
+    if (o.closed_step <= e.step) {
+      reader_.fail(org, "organisation " + quote(o.id) + " is closed " + month(o.closed_step) +
+                            ", not after this event founds it in " + month(e.step));
+    }
+    const auto given = std::find_if(founders_given_.begin(), founders_given_.end(),
+                                    [&](const auto& entry) { return entry.first == e.target; });
+    if (given != founders_given_.end()) {
+      reader_.fail(given->second, "organisation " + quote(o.id) + " is founded by events[" + std::to_string(index) +
+                                      "]; give its founders in that event");
+    }
+    if (const auto f = m.get("founders")) {
+      for (const auto& [founder, at] : org_list(*f, 0, "a list")) {
+        if (founder == e.target) reader_.fail(at, "organisation " + quote(o.id) + " cannot be its own founder");
+        e.founders.push_back(founder);
+        note_use(founder, e.step, at, UseKind::Event);
+      }
+    }
+    const auto grant = m.get("grant_pln");
+    if (grant) {
+      e.amount = money(*grant, true);
+      read_payer(m, e, org, "a founding grant needs two different organisations; from and organisation are both ");
+    } else {
+      for (const char* key : {"from", "from_external"}) {
+        if (const auto payer = m.get(key)) {
+          reader_.fail(*payer,
+                       std::string(key) + " names the payer of grant_pln; give grant_pln too or leave " + key + " out");
+        }
+      }
+    }
+    if (const auto months = m.get("rent_free_months")) {
+      e.rent_free_months = static_cast<int>(reader_.integer(*months, 0, kMaxRentFreeMonths));
+    }
+  }
+
+  // An organisation founded by an event exists only from the event's month: nothing may
+  // use it earlier. It then waits unfounded (kNotFounded) until the event opens it.
+  void resolve_foundings() {
+    for (const auto& use : uses_) {
+      const auto it = founded_by_event_.find(use.org);
+      if (it == founded_by_event_.end() || use.step >= it->second.step) continue;
+      reader_.fail(use.at, "organisation " + quote(spec_.organisations[use.org].id) + " only exists from " +
+                               month(it->second.step) + ", when events[" + std::to_string(it->second.event) +
+                               "] founds it; " + use_detail(use));
+    }
+    for (const auto& [org, founding] : founded_by_event_) spec_.organisations[org].founded_step = kNotFounded;
   }
 
   [[nodiscard]] double param_value(const ParamSpec& spec, const Value& v) const {
@@ -790,7 +1363,39 @@ class Parser {
   std::unordered_map<std::string, std::size_t> programme_index_;
   std::unordered_map<std::string, std::uint32_t> municipality_index_;
   std::unordered_map<std::string, std::uint32_t> sector_index_;
+  std::unordered_map<std::string, std::size_t> latent_index_;  // slot id -> new_cooperatives index
+
+  // For found_organisation: which organisations gave `founded` and `founders`, which are
+  // founded by events, and every dated use of an organisation to check against that.
+  std::vector<bool> founded_given_;
+  std::vector<std::pair<std::uint32_t, Value>> founders_given_;  // organisation -> its `founders`
+  struct Founding {
+    std::size_t event;  // file index
+    int step;
+  };
+  std::unordered_map<std::uint32_t, Founding> founded_by_event_;
+  std::unordered_set<std::uint32_t> may_be_founded_;
+  std::vector<Use> uses_;
 };
+
+std::string Parser::use_detail(const Use& use) const {
+  switch (use.kind) {
+    case UseKind::Placement:
+      return "people cannot start in it";
+    case UseKind::Tie:
+      return "this tie starts " + month(use.step);
+    case UseKind::Programme:
+      return "the programme starts " + month(use.step);
+    case UseKind::Buyer:
+      return "buyers buy from the start of the run (" + month(0) + ")";
+    case UseKind::Event:
+      return "this event is in " + month(use.step);
+    case UseKind::Founder:
+      return "it founds " + quote(spec_.organisations[use.founded].id) + " in " + month(use.step) +
+             " (founding ties start then)";
+  }
+  return "";
+}
 
 }  // namespace
 

@@ -193,6 +193,46 @@ std::string format_pln(std::int64_t grosze) {
   return buf;
 }
 
+std::string slug(std::string_view name) {
+  // Code points of the Polish letters with diacritics, both cases, and their ASCII base.
+  static constexpr std::pair<char32_t, char> kPolish[] = {
+      {U'ą', 'a'}, {U'Ą', 'a'}, {U'ć', 'c'}, {U'Ć', 'c'}, {U'ę', 'e'}, {U'Ę', 'e'},
+      {U'ł', 'l'}, {U'Ł', 'l'}, {U'ń', 'n'}, {U'Ń', 'n'}, {U'ó', 'o'}, {U'Ó', 'o'},
+      {U'ś', 's'}, {U'Ś', 's'}, {U'ź', 'z'}, {U'Ź', 'z'}, {U'ż', 'z'}, {U'Ż', 'z'}};
+  std::string out;
+  std::size_t i = 0;
+  while (i < name.size()) {
+    const auto lead = static_cast<unsigned char>(name[i]);
+    if (lead < 0x80) {
+      const char c = name[i++];
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        out += c;
+      } else if (c >= 'A' && c <= 'Z') {
+        out += static_cast<char>(c - 'A' + 'a');
+      } else {
+        out += '_';
+      }
+      continue;
+    }
+    // A multi-byte UTF-8 sequence: decode it; a malformed one counts as one character.
+    const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    char32_t code = length == 4 ? lead & 0x07U : length == 3 ? lead & 0x0FU : lead & 0x1FU;
+    std::size_t used = 1;
+    while (used < length && i + used < name.size() && (static_cast<unsigned char>(name[i + used]) & 0xC0U) == 0x80U) {
+      code = (code << 6U) | (static_cast<unsigned char>(name[i + used]) & 0x3FU);
+      ++used;
+    }
+    if (used != length) code = 0;
+    i += used;
+    char ascii = '_';
+    for (const auto& [letter, base] : kPolish) {
+      if (letter == code) ascii = base;
+    }
+    out += ascii;
+  }
+  return out;
+}
+
 void Reader::fail(const YAML::Mark& mark, const std::string& path, const std::string& problem) const {
   const bool known = !mark.is_null() && mark.line >= 0 && mark.column >= 0;
   throw ScenarioError(file_, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0, path, problem);

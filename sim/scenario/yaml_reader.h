@@ -37,6 +37,11 @@ std::string quote(std::string_view text);                 // "\"text\"", escaped
 std::string describe(const YAML::Node& node);             // for "...; got <describe>"
 std::string format_pln(std::int64_t grosze);              // "39999.96"
 
+// An id-safe form of a name: ASCII letters (lowercased) and digits kept, Polish letters
+// transliterated (ą->a, ł->l, ż->z ...), every other character (UTF-8 code point) -> '_'.
+// "Poznań" -> "poznan", "Zielona Góra" -> "zielona_gora".
+std::string slug(std::string_view name);
+
 class Reader {
  public:
   explicit Reader(std::string file) : file_(std::move(file)) {}

@@ -63,7 +63,8 @@ def test_organisations_table(result):
     assert orgs.index.name == "organisation"
     assert orgs["id"].is_unique
     assert all(isinstance(v, str) for v in orgs["name"])
-    assert all(MONTH.match(m) for m in orgs["founded"])
+    # "" for organisations founded during the run (latent slots, found_organisation events)
+    assert all(m == "" or MONTH.match(m) for m in orgs["founded"])
 
 
 def test_organisation_arrays(result):
@@ -90,6 +91,36 @@ def test_ties_table(result):
         assert f["ties/snapshots"].attrs["every"] >= 1
 
 
+CHANNELS = {
+    "opening_balance", "grant", "eu_project", "startup_grant", "capital_grant", "donation", "subsidy", "contract",
+    "sales", "wages", "rent", "overheads", "investment", "dividend", "repayment", "transfer",
+}
+
+
+def test_ledger_table(result):
+    flows = analysis.ledger(result)
+    assert list(flows.columns) == ["replicate", "step", "month", "source", "sink", "channel", "amount_pln"]
+    assert len(flows) > 0, "the example scenario moves money every month"
+    assert (flows["amount_pln"] > 0).all(), flows[flows["amount_pln"] <= 0]
+    assert all(MONTH.match(m) for m in flows["month"])
+    for column in ["source", "sink"]:
+        assert all(isinstance(v, str) and v for v in flows[column]), column
+    assert set(flows["channel"]) <= CHANNELS
+    steps = analysis.provenance(result)["steps"]
+    assert flows["step"].between(0, steps - 1).all()
+    assert flows[["replicate", "step"]].apply(tuple, axis=1).is_monotonic_increasing
+    # One row per (source, sink, channel) and month: the writer sums the month's transfers.
+    assert not flows.duplicated(["replicate", "step", "source", "sink", "channel"]).any()
+
+
+def test_opening_balances_are_not_flows(result):
+    flows = analysis.ledger(result)
+    opening = flows[(flows["channel"] == "opening_balance") | (flows["source"] == "opening balances")]
+    assert opening.empty, opening
+    # The organisations did start with money: step 0's cash is not all zero.
+    assert float(abs(analysis.open_organisations(result)["cash"].isel(month=0)).sum()) > 0
+
+
 def test_provenance_keeps_the_scenario_verbatim(result, scenario):
     info = analysis.provenance(result)
     assert info["complete"] == 1
@@ -108,6 +139,7 @@ READERS = [
     analysis.organisations,
     analysis.events,
     analysis.ties,
+    analysis.ledger,
     analysis.provenance,
 ]
 

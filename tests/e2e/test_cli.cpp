@@ -7,6 +7,7 @@
 
 #include "sim/output/result_file.h"
 #include "sim/scenario/parser.h"
+#include "support/bitwise.h"
 #include "support/cli.h"
 
 namespace partnersim {
@@ -102,9 +103,10 @@ TEST(Cli, ResultsDoNotDependOnThreadsButOnTheSeed) {
   bool any_difference_with_other_seed = false;
   for (const auto& m : info.metrics) {
     const auto one = read_metric(dir / "t1.h5", m.name);
-    EXPECT_EQ(one, read_metric(dir / "t2.h5", m.name)) << m.name;
-    EXPECT_EQ(one, read_metric(dir / "t4.h5", m.name)) << m.name;
-    any_difference_with_other_seed = any_difference_with_other_seed || one != read_metric(dir / "s2.h5", m.name);
+    EXPECT_TRUE(testing::bitwise_equal(one, read_metric(dir / "t2.h5", m.name))) << m.name;
+    EXPECT_TRUE(testing::bitwise_equal(one, read_metric(dir / "t4.h5", m.name))) << m.name;
+    any_difference_with_other_seed =
+        any_difference_with_other_seed || !testing::bitwise_equal(one, read_metric(dir / "s2.h5", m.name));
   }
   EXPECT_TRUE(any_difference_with_other_seed);
 }
@@ -206,6 +208,47 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(h.code, 0);
   EXPECT_NE(h.out.find("Examples:"), std::string::npos);
   EXPECT_NE(h.out.find("Exit codes"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace partnersim
+
+namespace partnersim {
+namespace {
+
+// docs/MODEL.md carries the registry's tables between markers; they must match the code.
+std::string between(const std::string& text, const std::string& name) {
+  const std::string begin = "<!-- " + name + ":begin -->\n";
+  const std::string end = "<!-- " + name + ":end -->";
+  const auto b = text.find(begin);
+  const auto e = text.find(end);
+  if (b == std::string::npos || e == std::string::npos) return "<markers missing>";
+  return text.substr(b + begin.size(), e - b - begin.size());
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+TEST(ModelDoc, ParameterAndMetricTablesMatchTheRegistry) {
+  const std::string doc = read_text(source_path("docs/MODEL.md"));
+  const auto params = run_cli("params --markdown");
+  const auto metrics = run_cli("metrics --markdown");
+  ASSERT_EQ(params.code, 0);
+  ASSERT_EQ(metrics.code, 0);
+  EXPECT_EQ(trimmed(between(doc, "params")), trimmed(params.out))
+      << "docs/MODEL.md is out of date: run scripts/update-model-doc.sh";
+  EXPECT_EQ(trimmed(between(doc, "metrics")), trimmed(metrics.out))
+      << "docs/MODEL.md is out of date: run scripts/update-model-doc.sh";
+  // Every parameter has a source tag.
+  for (const auto& m : ModuleRegistry::instance().modules()) {
+    for (const auto& p : m.params) {
+      EXPECT_TRUE(p.source.find("[S") != std::string::npos || p.source.find("[D") != std::string::npos ||
+                  p.source.find("[G") != std::string::npos || p.source.find("[seed") != std::string::npos)
+          << m.name << "." << p.name << ": " << p.source;
+    }
+  }
 }
 
 }  // namespace

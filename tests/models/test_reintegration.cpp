@@ -73,6 +73,7 @@ TEST(Reintegration, PlacesAreLimitedAndTheRestWait) {
 TEST(Reintegration, CompletersFillOnlyVacantSocialJobsNearby) {
   SpecBuilder b(8);
   quiet_reintegration(b).param("reintegration.placement_probability", 1.0);
+  testing::quiet_cooperatives(b);  // no wages: the cooperative keeps its jobs
   b.param("reintegration.programme_min_months", 3).param("reintegration.programme_max_months", 3);
   const auto cis = b.org("cis", OrgKind::ReintegrationCentre, 40);
   const auto coop = b.org("coop", OrgKind::SocialCooperative, 0, 10);
@@ -121,6 +122,109 @@ TEST(Reintegration, OrganisationCountersMatchThePeopleEveryStep) {
       ASSERT_EQ(rec.metrics[metric_index(metrics, metric)], by_state[s]) << metric << " step " << rec.step;
     }
   }
+}
+
+}  // namespace
+}  // namespace partnersim
+
+namespace partnersim {
+namespace {
+
+using testing::quiet_reintegration;
+using testing::SpecBuilder;
+
+TEST(ReintegrationHomelessPath, StreetToShelterToFlatToHousing) {
+  SpecBuilder b(12);
+  quiet_reintegration(b).param("reintegration.shelter_entry_rate", 1.0).param("reintegration.flat_entry_rate", 1.0);
+  b.param("reintegration.flat_exit_rate", 1.0).param("reintegration.flat_min_months", 3);
+  b.org("shelter", OrgKind::Ngo);
+  b.last_org().shelter_places = 10;
+  b.org("flats", OrgKind::Municipality);
+  b.last_org().flat_places = 4;
+  b.people(30, 0, PersonState::Street, 0, kHomeless);
+  MemoryRecorder rec;
+  run_scenario(b.build(), rec);
+  // Month 0: 10 beds taken. Month 1: 4 move on to flats (beds freed the same month are
+  // offered to the street again: flats go first). Month 4: the 4 leave after 3 months.
+  EXPECT_EQ(rec.value(0, 0, "people_shelter"), 10);
+  EXPECT_EQ(rec.value(0, 0, "people_street"), 20);
+  EXPECT_EQ(rec.value(0, 1, "flat_entries"), 4);
+  EXPECT_EQ(rec.value(0, 1, "people_training_flat"), 4);
+  EXPECT_EQ(rec.value(0, 1, "people_shelter"), 10);
+  EXPECT_EQ(rec.value(0, 1, "people_street"), 16);
+  EXPECT_EQ(rec.value(0, 4, "rehoused"), 4);
+  EXPECT_EQ(rec.value(0, 4, "people_excluded"), 4);
+  for (int s = 0; s < 12; ++s) {
+    const double total = rec.value(0, s, "people_street") + rec.value(0, s, "people_shelter") +
+                         rec.value(0, s, "people_training_flat") + rec.value(0, s, "people_excluded");
+    ASSERT_EQ(total, 30) << "step " << s;
+  }
+}
+
+TEST(ReintegrationReferrals, TiedHostsComeFirstAndReachAcrossMunicipalities) {
+  SpecBuilder b(1);
+  quiet_reintegration(b).param("reintegration.referral_rate", 1.0);
+  const auto mops = b.org("mops", OrgKind::SocialAssistanceCentre);
+  b.org("local", OrgKind::Ngo, 50);
+  const auto remote = b.org("remote_cis", OrgKind::ReintegrationCentre, 30, 0, 0, 1);
+  b.tie(mops, remote, TieKind::Referral);
+  b.people(40);
+  const ScenarioSpec spec = b.build();
+  ReplicateRun run(spec, 0, ModuleRegistry::instance());
+  run.advance();
+  EXPECT_EQ(run.world().org(remote).participants, 30);  // the tied host fills first
+  EXPECT_EQ(run.world().org(1).participants, 10);
+}
+
+TEST(ReintegrationReferrals, ReferralTiesRaiseTheReferralRate) {
+  auto referrals = [](bool tied) {
+    SpecBuilder b(1);
+    quiet_reintegration(b).param("reintegration.referral_rate", 0.1).param("reintegration.referral_tie_boost", 1.0);
+    const auto mops = b.org("mops", OrgKind::SocialAssistanceCentre);
+    const auto cis = b.org("cis", OrgKind::ReintegrationCentre, 10);
+    if (tied) b.tie(mops, cis, TieKind::Referral);
+    b.people(100000);
+    MemoryRecorder rec;
+    run_scenario(b.build(), rec);
+    return rec.value(0, 0, "referrals");
+  };
+  // One referral tie of strength 0.5: rate 0.1 x (1 + 1 x 0.5). Expected 10,000 and 15,000
+  // referrals of 100,000 people (sd about 95 and 113).
+  EXPECT_NEAR(referrals(false), 10000, 600);
+  EXPECT_NEAR(referrals(true), 15000, 700);
+}
+
+TEST(ReintegrationJobs, DirectHiresFillWhatCompletersLeaveAndRetentionIsMeasured) {
+  SpecBuilder b(14);
+  quiet_reintegration(b).param("reintegration.direct_hire_rate", 1.0);
+  b.org("company", OrgKind::MunicipalCompany, 0, 8);
+  b.people(20);
+  MemoryRecorder rec;
+  run_scenario(b.build(), rec);
+  EXPECT_EQ(rec.value(0, 0, "direct_hires"), 8);
+  EXPECT_EQ(rec.value(0, 0, "employed_in_municipal_companies"), 8);
+  EXPECT_EQ(rec.value(0, 1, "direct_hires"), 0);  // no vacancy left
+  EXPECT_TRUE(std::isnan(rec.value(0, 11, "still_employed_12m_share")));
+  EXPECT_EQ(rec.value(0, 12, "still_employed_12m_share"), 1.0);           // nobody left in a year
+  EXPECT_TRUE(std::isnan(rec.value(0, 13, "still_employed_12m_share")));  // no entries at step 1
+}
+
+TEST(ReintegrationJobs, WorkersLoseTheirJobsWhenTheEmployerStopsOperating) {
+  SpecBuilder b(3);
+  quiet_reintegration(b);
+  const auto coop = b.org("coop", OrgKind::SocialCooperative, 0, 6);
+  b.people(6, 0, PersonState::EmployedSocial, coop);
+  const ScenarioSpec spec = b.build();
+  ReplicateRun run(spec, 0, ModuleRegistry::instance());
+  run.advance();
+  EXPECT_EQ(run.world().org(coop).excluded_workers, 6);
+  run.world().org(coop).social_jobs = 4;  // sheds two jobs
+  run.advance();
+  EXPECT_EQ(run.world().org(coop).excluded_workers, 4);
+  run.world().org(coop).status = OrgStatus::Dormant;
+  const StepRecord& rec = run.advance();
+  EXPECT_EQ(run.world().org(coop).excluded_workers, 0);
+  EXPECT_EQ(rec.org_employees[coop], 0);
 }
 
 }  // namespace

@@ -65,9 +65,21 @@ class SpecBuilder {
 
 // Sets every reintegration rate to zero so a test can switch on just the flow it studies.
 inline SpecBuilder& quiet_reintegration(SpecBuilder& b) {
-  for (const char* rate : {"referral_rate", "completion_rate", "dropout_rate", "placement_probability",
-                           "open_market_rate", "social_job_loss_rate", "open_relapse_rate"}) {
+  for (const char* rate :
+       {"referral_rate", "completion_rate", "dropout_rate", "placement_probability", "direct_hire_rate",
+        "open_market_rate", "social_job_loss_rate", "open_relapse_rate", "shelter_entry_rate", "shelter_exit_rate",
+        "flat_entry_rate", "flat_exit_rate", "flat_dropout_rate"}) {
     b.param(std::string("reintegration.") + rate, 0.0);
+  }
+  return b;
+}
+
+// Social cooperatives without costs, shocks, foundings or the members rule, for tests of
+// other mechanisms that use cooperatives only as employers or sellers.
+inline SpecBuilder& quiet_cooperatives(SpecBuilder& b) {
+  for (const char* name : {"wage_pln", "subsidy_per_worker_pln", "fixed_overhead_pln", "overhead_share",
+                           "failure_hazard", "founding_rate", "min_members"}) {
+    b.param(std::string("cooperatives.") + name, 0.0);
   }
   return b;
 }

@@ -5,6 +5,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -88,6 +89,13 @@ class WriterTest : public ::testing::Test {
   static std::int32_t degree(std::size_t o) { return static_cast<std::int32_t>(o) + 1; }
   static std::uint8_t alive(int s, std::size_t o) { return (o == 2 && s >= 3) ? 0 : 1; }
   static bool snapshot(int s) { return s % 2 == 0 || s == kSteps - 1; }
+  // A hand-built ledger of step s of replicate r; step 3 moved no money.
+  static std::vector<LedgerFlow> flows(std::uint32_t r, int s) {
+    if (s == 3) return {};
+    return {{"ESF", "ngo", Channel::EuProject, 100000 + static_cast<Grosze>(r)},
+            {"municipality", "social_cooperative", Channel::Grant, 250050},
+            {"social_cooperative", "households", Channel::Wages, 12345 * (s + 1)}};
+  }
 
   // Feeds steps [0, until) of every replicate, replicates interleaved in a scrambled order.
   void feed(Hdf5Writer& writer, int until = kSteps) const {
@@ -118,6 +126,8 @@ class WriterTest : public ::testing::Test {
         record.org_degree = d;
         record.org_alive = a;
         record.events = events;
+        const std::vector<LedgerFlow> ledger = flows(r, s);
+        record.flows = ledger;
         record.ties = snapshot(s) ? &ties : nullptr;
         writer.on_step(record);
       }
@@ -459,6 +469,56 @@ TEST_F(WriterTest, LayoutThroughRawHdf5) {
   }
 }
 
+TEST_F(WriterTest, LedgerFlowsRoundTrip) {
+  const std::string path = write_result("r.h5");
+  const H5 file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), &H5Fclose);
+  const H5 ledger(H5Dopen2(file, "/ledger/flows", H5P_DEFAULT), &H5Dclose);
+  EXPECT_EQ(read_text_attr(ledger, "unit"), "PLN");
+  EXPECT_EQ(dims_of(ledger), (std::vector<hsize_t>{hsize_t{3} * kReplicates * (kSteps - 1)}));
+  const auto replicate = read_field<std::uint32_t>(ledger, "replicate", H5T_NATIVE_UINT32);
+  const auto step = read_field<std::int32_t>(ledger, "step", H5T_NATIVE_INT32);
+  const auto amount = read_field<double>(ledger, "amount_pln", H5T_NATIVE_DOUBLE);
+  const auto month = read_text_field(ledger, "month");
+  const auto source = read_text_field(ledger, "source");
+  const auto sink = read_text_field(ledger, "sink");
+  const auto channel = read_text_field(ledger, "channel");
+  // Every row is one of the hand-built flows of its replicate and step, with its labels.
+  std::vector<std::vector<double>> total(kReplicates, std::vector<double>(kSteps, 0.0));
+  for (std::size_t i = 0; i < replicate.size(); ++i) {
+    ASSERT_LT(replicate[i], kReplicates);
+    ASSERT_GE(step[i], 0);
+    ASSERT_LT(step[i], kSteps);
+    EXPECT_EQ(month[i], kMonths[static_cast<std::size_t>(step[i])]);
+    bool found = false;
+    for (const LedgerFlow& f : flows(replicate[i], step[i])) {
+      if (source[i] == f.source && sink[i] == f.sink && channel[i] == name_of(f.channel)) {
+        EXPECT_DOUBLE_EQ(amount[i], grosze_to_pln(f.amount));
+        found = true;
+      }
+    }
+    EXPECT_TRUE(found) << source[i] << " -> " << sink[i] << " " << channel[i];
+    total[replicate[i]][static_cast<std::size_t>(step[i])] += amount[i];
+  }
+  EXPECT_NE(std::find(channel.begin(), channel.end(), "eu_project"), channel.end());
+  EXPECT_NE(std::find(sink.begin(), sink.end(), "households"), sink.end());
+  // The sum over a step is the hand-built ledger's: 1000.00 + r/100 + 2500.50 + 123.45 (s + 1).
+  for (std::uint32_t r = 0; r < kReplicates; ++r) {
+    for (int s = 0; s < kSteps; ++s) {
+      const double expected = s == 3 ? 0.0 : 1000.0 + 0.01 * r + 2500.5 + 123.45 * (s + 1);
+      EXPECT_NEAR(total[r][static_cast<std::size_t>(s)], expected, 1e-9) << r << " " << s;
+    }
+  }
+}
+
+TEST_F(WriterTest, LatentOrganisationsHaveNoFoundingMonth) {
+  spec_.organisations[2].founded_step = kNotFounded;
+  spec_.organisations[2].latent = true;
+  const std::string path = write_result("r.h5");
+  const H5 file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), &H5Fclose);
+  const H5 table(H5Dopen2(file, "/organisations/table", H5P_DEFAULT), &H5Dclose);
+  EXPECT_EQ(read_text_field(table, "founded"), (std::vector<std::string>{"2023-09", "2024-12", ""}));
+}
+
 TEST_F(WriterTest, RunWithoutOrganisationsEventsOrTies) {
   spec_.organisations.clear();
   const std::string path = (dir_ / "empty.h5").string();
@@ -481,6 +541,9 @@ TEST_F(WriterTest, RunWithoutOrganisationsEventsOrTies) {
   EXPECT_EQ(info.organisations, 0U);
   EXPECT_EQ(info.events, 0U);
   EXPECT_EQ(info.steps, kSteps);
+  const H5 file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), &H5Fclose);
+  const H5 ledger(H5Dopen2(file, "/ledger/flows", H5P_DEFAULT), &H5Dclose);
+  EXPECT_EQ(dims_of(ledger), (std::vector<hsize_t>{0}));
 }
 
 TEST_F(WriterTest, RejectsMalformedStepRecords) {

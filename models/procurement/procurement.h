@@ -1,0 +1,112 @@
+// Public procurement: each public buyer tenders its yearly demand per sector once a year.
+// Cooperatives it co-founded first get direct orders below the Social Economy Act limit;
+// the rest is split into lots, some reserved for social-economy bidders, some with social
+// clauses. Bids are scored on price, trust (tie strength to the buyer) and capacity; a
+// cooperative too small for a lot may bid in a consortium with tied partners. Contracts
+// commit the winners' capacity and pay monthly from the buyer's cash.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "sim/module.h"
+
+namespace partnersim::models {
+
+struct ProcurementParams {
+  Grosze lot_size = 0;            // yearly value of one lot at most
+  Grosze direct_order_limit = 0;  // yearly value of one direct order at most
+  double w_price = 0.6;
+  double w_trust = 0.2;
+  double w_capacity = 0.2;
+  double social_clause_bonus = 0.15;
+  double cooperative_price_premium = 0.1;
+  double noise_sd = 0.1;
+  bool consortia_enabled = true;
+  double consortium_min_strength = 0.3;
+  int max_consortium_size = 5;
+  double contract_tie_strength = 0.5;
+};
+
+// One member's part of a contract: what it delivers (and is paid) each month.
+struct ContractPart {
+  std::uint32_t org = 0;
+  Grosze monthly = 0;
+  bool active = true;  // false once the member stopped operating
+};
+
+struct Contract {
+  std::uint32_t buyer = 0;        // organisation index
+  std::uint32_t buyer_spec = 0;   // index into ScenarioSpec::buyers
+  std::uint32_t demand_spec = 0;  // index into BuyerSpec::demand
+  std::uint32_t sector = 0;
+  int awarded_step = 0;
+  int first_payment = 0;  // awarded_step + 1
+  int end_step = 0;       // first step without a payment
+  bool reserved = false;
+  bool social_clause = false;
+  bool direct = false;
+  std::vector<ContractPart> parts;  // lead first
+
+  [[nodiscard]] bool consortium() const { return parts.size() > 1; }
+  [[nodiscard]] Grosze active_monthly() const;
+};
+
+// Counters of one month.
+struct ProcurementFlows {
+  std::int64_t awarded = 0;
+  Grosze value_awarded = 0;
+  Grosze social_clause_value = 0;
+  Grosze reserved_value = 0;
+  Grosze direct_value = 0;
+  Grosze payments = 0;
+  Grosze payments_social_economy = 0;
+  Grosze payments_missed = 0;
+  std::int64_t consortium_bids = 0;
+  std::int64_t consortia_won = 0;
+  std::int64_t lots_unawarded = 0;
+};
+
+class Procurement final : public Module {
+ public:
+  void configure(const ParamSet& params) override;
+  void setup(World& world) override;
+  void step(Phase phase, World& world) override;
+  void observe(const World& world, std::span<double> out) const override;
+
+  [[nodiscard]] const std::vector<Contract>& contracts() const { return contracts_; }
+
+ private:
+  struct Bid {
+    std::vector<std::uint32_t> members;  // lead first
+    Grosze free = 0;                     // combined free capacity
+    bool social_economy = false;
+    double score = 0.0;
+  };
+  struct Lot {
+    std::uint32_t buyer_spec = 0;
+    std::uint32_t demand_spec = 0;
+    Grosze yearly = 0;
+    bool reserved = false;
+    bool social_clause = false;
+  };
+
+  void pay_and_settle(World& world);
+  void tender_round(World& world, std::uint32_t k);
+  void direct_orders(World& world, std::uint32_t k, std::uint32_t d, Grosze& remaining);
+  void tender_lot(World& world, const Lot& lot, std::uint32_t lot_number, std::uint32_t lots);
+  std::vector<Bid> collect_bids(const World& world, const Lot& lot) const;
+  void award(World& world, const Lot& lot, std::vector<std::uint32_t> members, bool direct);
+  double bid_noise(const World& world, std::uint32_t lead);
+
+  ProcurementParams p_;
+  std::vector<Contract> contracts_;
+  ProcurementFlows flows_;
+  std::uint32_t sequence_ = 0;                         // graph proposals made this step
+  std::map<std::uint32_t, RandomStream> bid_streams_;  // per lead, this step: successive bids draw on
+};
+
+ModuleInfo procurement_module_info();
+
+}  // namespace partnersim::models

@@ -129,6 +129,9 @@ void Procurement::pay_and_settle(World& world) {
         end_part(part);
         world.log("contract_part_ended", c.buyer, part.org, part.monthly,
                   buyer_alive ? "member not operating" : "buyer closed");
+        // A closed organisation's ties end with it; a dormant member's contract tie ends here.
+        world.propose(GraphEdit{GraphEdit::Type::EndTie, (kModuleSlot << 40) | c.buyer, sequence_++, c.buyer, part.org,
+                                Tie{TieKind::Contract, 0.0F, step, step}});
         continue;
       }
       if (!running || part.monthly == 0) continue;
@@ -155,7 +158,10 @@ void Procurement::pay_and_settle(World& world) {
     }
     const bool any_active =
         std::any_of(c.parts.begin(), c.parts.end(), [](const ContractPart& part) { return part.active; });
-    if (!any_active) continue;  // every member stopped: nothing left to deliver
+    if (!any_active) {  // every member stopped: nothing left to deliver
+      world.log("contract_ended", c.buyer, c.parts.front().org, 0, "no member left");
+      continue;
+    }
     kept.push_back(std::move(c));
   }
   contracts_ = std::move(kept);

@@ -356,6 +356,17 @@ TEST(Cooperation, HomophilyRaisesClosureBySectorAndDistrict) {
   EXPECT_GT(closed[3], closed[1] + 0.15 * n);
 }
 
+TEST(Cooperation, RejectsABreakThresholdAboveTheInitialStrength) {
+  ParamSet params = ModuleRegistry::instance().defaults();
+  EXPECT_EQ(ModuleRegistry::instance().check(params), "");
+  params.set("cooperation.break_threshold", 0.4);
+  EXPECT_NE(ModuleRegistry::instance().check(params).find("cooperation: initial_strength"), std::string::npos);
+  const ParamSpec* rate = ModuleRegistry::instance().find_param("cooperation.bridge_decay");
+  ASSERT_NE(rate, nullptr);
+  EXPECT_NE(rate->check(1.5), "");
+  EXPECT_EQ(rate->default_value, 0.17);
+}
+
 // A larger world, run by the engine with every module: the same metrics and events for one
 // and two threads (formation is decided in parallel chunks of organisations).
 ScenarioSpec busy_network(std::uint64_t seed) {

@@ -2,9 +2,9 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
-#include <cstring>
 #include <optional>
 
+#include "support/bitwise.h"
 #include "support/spec_builder.h"
 #include "support/trade_harness.h"
 
@@ -247,6 +247,8 @@ TEST(Procurement, MemberThatStopsOperatingLosesItsPart) {
   EXPECT_EQ(t.contracted_of(b_coop), pln({6000, 6000, 6000, 0, 0, 0, 0, 0}));
   EXPECT_EQ(t.contracted_of(1), pln({4000, 4000, 4000, 4000, 4000, 4000, 0, 0}));
   EXPECT_EQ(t.count("contract_part_ended"), 1);
+  EXPECT_TRUE(has_tie(t, 0, b_coop, TieKind::Contract, 0, 3));  // its contract tie ended with its part
+  EXPECT_TRUE(has_tie(t, 0, 1, TieKind::Contract, 0, 7));
 }
 
 // A busier world: two buyers, two sectors, reserved and social-clause lots, noisy scores,
@@ -291,17 +293,6 @@ std::map<std::uint32_t, double> busy_capacity() {
   return cap;
 }
 
-// Ratio metrics are NaN when their denominator is 0, and NaN != NaN: compare bits.
-bool bit_identical(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].size() != b[i].size() || std::memcmp(a[i].data(), b[i].data(), a[i].size() * sizeof(double)) != 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::vector<Trace> run_replicates(const ScenarioSpec& spec, int threads) {
   const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   std::vector<Trace> out(static_cast<std::size_t>(spec.replicates));
@@ -320,7 +311,7 @@ TEST(Procurement, ResultsDoNotDependOnTheThreadCount) {
   double consortia = 0;
   double social_economy_share = 0;
   for (std::size_t r = 0; r < one.size(); ++r) {
-    EXPECT_TRUE(bit_identical(one[r].metrics, two[r].metrics)) << "replicate " << r;
+    EXPECT_TRUE(testing::bitwise_equal(one[r].metrics, two[r].metrics)) << "replicate " << r;
     EXPECT_EQ(one[r].cash, two[r].cash) << "replicate " << r;
     for (double v : one[r].series("contracts_awarded")) awarded += v;
     for (double v : one[r].series("consortia_won")) consortia += v;

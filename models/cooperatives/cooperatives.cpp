@@ -12,6 +12,7 @@ namespace {
 
 constexpr auto kFound = purpose("cooperatives.found");
 constexpr auto kShock = purpose("cooperatives.shock");
+constexpr auto kRevival = purpose("cooperatives.revival");
 
 bool is_coop(const Organisation& o) { return o.kind == OrgKind::SocialCooperative; }
 
@@ -71,6 +72,7 @@ void Cooperatives::configure(const ParamSet& params) {
   p_.overhead_share = m.real("overhead_share");
   p_.dormant_after_months = m.integer("dormant_after_months");
   p_.liquidate_after_months = m.integer("liquidate_after_months");
+  p_.revival_rate = m.real("revival_rate");
   p_.failure_hazard = m.real("failure_hazard");
   p_.support_hazard_reduction = m.real("support_hazard_reduction");
   p_.support_capacity_boost = m.real("support_capacity_boost");
@@ -237,9 +239,10 @@ void Cooperatives::update_status(World& world, std::uint32_t i) {
                 debt ? std::to_string(o.months_negative_cash) + " months of negative cash" : "failure shock");
     }
   } else if (o.status == OrgStatus::Dormant) {
-    // Revival needs the debts paid off: a cooperative put to sleep by a shock with money
-    // in hand does not simply wake up next month.
-    if (o.cash >= 0 && was_negative) {
+    // Revival needs the debts paid off; one put to sleep by a shock with money in hand
+    // recovers only by chance (a new manager, a new order), not automatically.
+    const bool recovers = o.cash >= 0 && (was_negative || world.stream(kRevival, i).bernoulli(p_.revival_rate));
+    if (recovers) {
       o.status = OrgStatus::Active;
       o.months_dormant = 0;
       world.log("cooperative_revived", i, kNoOrganisation, o.cash, o.name);
@@ -362,6 +365,9 @@ ModuleInfo cooperatives_module_info() {
        "Consecutive dormant months after which a cooperative is liquidated", "[G] assumption"},
       {"failure_hazard", T::Real, 0.01, "1/month", 0.0, 1.0,
        "Monthly chance that an active cooperative falls dormant by a shock (loss of a key person or customer)",
+       "[G] assumption"},
+      {"revival_rate", T::Real, 0.2, "1/month", 0.0, 1.0,
+       "Chance per month that a dormant cooperative without debts (put to sleep by a shock) resumes trading",
        "[G] assumption"},
       {"support_hazard_reduction", T::Real, 0.5, "share", 0.0, 1.0,
        "Share by which incubator / support-centre support lowers the failure hazard", "[G] assumption"},

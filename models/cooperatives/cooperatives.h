@@ -21,6 +21,7 @@ struct CooperativesParams {
   double overhead_share = 0.15;
   int dormant_after_months = 6;
   int liquidate_after_months = 12;
+  double revival_rate = 0.2;
   double failure_hazard = 0.01;
   double support_hazard_reduction = 0.5;
   double support_capacity_boost = 0.2;

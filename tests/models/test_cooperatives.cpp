@@ -157,6 +157,7 @@ TEST(Cooperatives, DormantRevivesWhenItsDebtIsPaid) {
 TEST(Cooperatives, DormantByAShockWithMoneyInHandStaysDormantUntilLiquidated) {
   SpecBuilder b(14);
   quiet(b).param("cooperatives.failure_hazard", 1.0).param("cooperatives.liquidate_after_months", 12);
+  b.param("cooperatives.revival_rate", 0.0);
   const auto city = b.org("city", OrgKind::Municipality);
   const auto ngo = b.org("ngo", OrgKind::Ngo);
   const auto c = coop(b, "coop", 100000);
@@ -328,6 +329,7 @@ TEST(Cooperatives, NoFoundingAtRateZero) {
 TEST(Cooperatives, SupportRaisesCapacity) {
   SpecBuilder b(5);
   quiet(b);
+  b.param("cooperatives.revival_rate", 0.0);  // the sleeping one stays asleep
   b.spec().sectors = {"none", "catering"};
   const double base = 5 * 5133.0;
   const auto centre = b.org("owes", OrgKind::SupportCentre);
@@ -413,6 +415,7 @@ TEST(Cooperatives, SupportLowersFailures) {
   constexpr int kSteps = 24;
   SpecBuilder b(kSteps);
   quiet(b).param("cooperatives.failure_hazard", 0.05).param("cooperatives.support_hazard_reduction", 0.5);
+  b.param("cooperatives.revival_rate", 0.0);  // one hit each at most: the law below
   b.replicates(kReplicates).seed(7);
   const auto centre = b.org("owes", OrgKind::SupportCentre);
   std::set<std::uint32_t> supported;

@@ -101,3 +101,92 @@ TEST(ScheduledEvents, SetParameterTakesEffectFromItsMonth) {
 
 }  // namespace
 }  // namespace partnersim
+
+namespace partnersim {
+namespace {
+
+using testing::quiet_reintegration;
+using testing::SpecBuilder;
+
+TEST(ScheduledEvents, FoundingOpensTheOrganisationWithFoundersGrantAndFreePremises) {
+  SpecBuilder b(5);
+  const auto city = b.org("city", OrgKind::Municipality, 0, 0, 100000);
+  const auto caritas = b.org("caritas", OrgKind::Church);
+  const auto coop = b.org("kooperacja", OrgKind::SocialCooperative, 0, 5);
+  b.last_org().founded_step = kNotFounded;
+  b.last_org().rent = pln_to_grosze(2000);
+  auto found = event(2, EventAction::FoundOrganisation);
+  found.target = coop;
+  found.founders = {city, caritas};
+  found.source = city;
+  found.amount = pln_to_grosze(40000);
+  found.rent_free_months = 12;
+  b.spec().events = {found};
+  const ScenarioSpec spec = b.build();
+  ReplicateRun run(spec, 0, ModuleRegistry::instance());
+  run.advance();
+  run.advance();
+  EXPECT_FALSE(run.world().org(coop).alive);  // not before its month
+  run.advance();
+  const World& w = run.world();
+  EXPECT_TRUE(w.org(coop).alive);
+  EXPECT_EQ(w.org(coop).founded_step, 2);
+  EXPECT_EQ(w.org(coop).rent_free_until, 14);
+  EXPECT_EQ(w.active_degree(coop), 2);  // two founding ties
+  EXPECT_EQ(w.org(city).cash, pln_to_grosze(60000));
+  EXPECT_EQ(w.money_total(), 0);
+}
+
+TEST(ScheduledEvents, APactTiesEverySignatoryPairOnce) {
+  SpecBuilder b(3);
+  const auto city = b.org("city", OrgKind::Municipality);
+  const auto a = b.org("caritas", OrgKind::Church);
+  const auto c = b.org("zadba", OrgKind::Ngo);
+  const auto d = b.org("brat_albert", OrgKind::Ngo);
+  b.tie(city, a, TieKind::Partnership);  // already partners: raised, not doubled
+  b.param("cooperation.cluster_decay", 0.0).param("cooperation.bridge_decay", 0.0);
+  auto pact = event(1, EventAction::SignPact);
+  pact.signatories = {d, city, c, a};
+  pact.strength = 0.8;
+  pact.note = "Pact for social entrepreneurship";
+  b.spec().events = {pact};
+  const ScenarioSpec spec = b.build();
+  ReplicateRun run(spec, 0, ModuleRegistry::instance());
+  run.advance();
+  EXPECT_EQ(run.world().active_tie_count(), 1U);
+  run.advance();
+  const World& w = run.world();
+  EXPECT_EQ(w.active_tie_count(), 6U);  // 4 signatories: 6 pairs
+  ASSERT_EQ(w.pacts().size(), 1U);
+  EXPECT_TRUE(w.share_pact(city, d));
+  EXPECT_FALSE(w.share_pact(city, 99));
+  for (auto e : boost::make_iterator_range(boost::edges(w.graph()))) {
+    EXPECT_FLOAT_EQ(w.graph()[e].strength, 0.8F);
+  }
+}
+
+TEST(ScheduledEvents, ProgrammesCanBeSwitchedOnAndOff) {
+  SpecBuilder b(8);
+  quiet_reintegration(b);
+  const auto ngo = b.org("ngo", OrgKind::Ngo);
+  FundingProgrammeSpec p;
+  p.id = "pilot";
+  p.name = "pilot";
+  p.external_source = "ESF";
+  p.start_step = 6;
+  p.end_step = 8;
+  p.budget = pln_to_grosze(1e6);
+  p.awards = {{.organisation = ngo, .places = 10}};
+  b.spec().programmes = {p};
+  auto on = event(2, EventAction::StartProgramme);
+  on.programme = 0;
+  auto off = event(4, EventAction::EndProgramme);
+  off.programme = 0;
+  b.spec().events = {on, off};
+  MemoryRecorder rec;
+  run_scenario(b.build(), rec);
+  EXPECT_EQ(rec.series(0, "funded_places"), (std::vector<double>{0, 0, 10, 10, 0, 0, 0, 0}));
+}
+
+}  // namespace
+}  // namespace partnersim

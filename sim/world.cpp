@@ -131,8 +131,7 @@ void World::found_organisation(std::uint32_t i, const std::vector<std::uint32_t>
   Organisation& o = graph_[i];
   o.alive = true;
   o.status = OrgStatus::Active;
-  o.founded_step = step_;
-  o.closed_step = kOpenEnded;
+  o.founded_step = step_;  // closed_step stays as the scenario set it (a dated closure still applies)
   for (std::uint32_t f : founders) boost::add_edge(f, i, Tie{TieKind::Founding, 1.0F, step_, kOpenEnded}, graph_);
   log("organisation_founded", i, kNoOrganisation, 0, note.empty() ? o.name : std::string(note));
 }

@@ -162,6 +162,17 @@ TEST(Cli, UnusableOutputLocationFailsBeforeRunning) {
   EXPECT_NE(r.err.find("plain-file"), std::string::npos) << r.err;
 }
 
+TEST(Cli, EveryShippedScenarioIsValid) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(source_path("scenarios"))) {
+    if (entry.path().extension() != ".yaml") continue;
+    const auto r = run_cli("validate " + entry.path().string());
+    EXPECT_EQ(r.code, 0) << entry.path() << ": " << r.err;
+    ++checked;
+  }
+  EXPECT_GE(checked, 1);
+}
+
 TEST(Cli, ValidateAcceptsTheExample) {
   const auto r = run_cli("validate " + kExample);
   EXPECT_EQ(r.code, 0) << r.err;

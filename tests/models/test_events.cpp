@@ -137,6 +137,19 @@ TEST(ScheduledEvents, FoundingOpensTheOrganisationWithFoundersGrantAndFreePremis
   EXPECT_EQ(w.money_total(), 0);
 }
 
+TEST(ScheduledEvents, AnOrganisationFoundedByAnEventStillClosesOnItsDate) {
+  SpecBuilder b(6);
+  const auto centre = b.org("ceson", OrgKind::SupportCentre);
+  b.last_org().founded_step = kNotFounded;
+  b.last_org().closed_step = 4;
+  auto found = event(1, EventAction::FoundOrganisation);
+  found.target = centre;
+  b.spec().events = {found};
+  MemoryRecorder rec;
+  run_scenario(b.build(), rec);
+  EXPECT_EQ(rec.series(0, "organisations_alive"), (std::vector<double>{0, 1, 1, 1, 0, 0}));
+}
+
 TEST(ScheduledEvents, APactTiesEverySignatoryPairOnce) {
   SpecBuilder b(3);
   const auto city = b.org("city", OrgKind::Municipality);

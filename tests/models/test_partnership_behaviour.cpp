@@ -72,5 +72,51 @@ TEST(Behaviour, FreePremisesAndAnAnchorCustomerLowerEarlyFailures) {
   EXPECT_LT(with, without - 0.5);
 }
 
+// Stylized fact 1: services drop when a fixed-length EU project ends, unless the city
+// takes it over.
+ScenarioSpec eu_funded_town(double takeover_probability) {
+  SpecBuilder b(36);
+  b.replicates(kReplicates).seed(3);
+  b.param("funding.application_rate", 1.0).param("funding.takeover_probability", takeover_probability);
+  b.param("funding.takeover_probability_pact", takeover_probability);
+  b.param("reintegration.referral_rate", 0.2);
+  const auto city = b.org("city", OrgKind::Municipality, 0, 0, 1e8);
+  for (int k = 0; k < 6; ++k) b.org("ngo" + std::to_string(k), OrgKind::Ngo);
+  b.people(3000);
+  FundingProgrammeSpec call;
+  call.id = "esf";
+  call.name = "ESF call";
+  call.kind = ProgrammeKind::EuCall;
+  call.external_source = "EU funds";
+  call.start_step = 0;
+  call.end_step = 24;
+  call.duration_months = 24;
+  call.eligible_kinds = 1U << static_cast<unsigned>(OrgKind::Ngo);
+  call.project_value = pln_to_grosze(480000);
+  call.places_per_project = 20;
+  call.win_probability = 1.0;
+  call.budget = pln_to_grosze(480000.0 * 6);
+  call.takeover_by = city;
+  b.spec().programmes = {call};
+  return b.build();
+}
+
+TEST(Behaviour, EndingAnEuProjectProducesTheFundingCliffUnlessTheCityTakesOver) {
+  auto mean_in_programme = [](const MemoryRecorder& rec, int step) {
+    double sum = 0;
+    for (std::uint32_t r = 0; r < kReplicates; ++r) sum += rec.value(r, step, "people_in_programme");
+    return sum / kReplicates;
+  };
+  MemoryRecorder cliff;
+  run_scenario(eu_funded_town(0.0), cliff);
+  MemoryRecorder carried;
+  run_scenario(eu_funded_town(1.0), carried);
+  // 6 projects x 20 places are full before the end (3,000 people, 20% referred a month).
+  EXPECT_NEAR(mean_in_programme(cliff, 23), 120, 5);
+  EXPECT_NEAR(mean_in_programme(cliff, 24), 0, 1e-9);   // the cliff
+  EXPECT_NEAR(mean_in_programme(carried, 24), 120, 5);  // the city carries the places on
+  EXPECT_NEAR(mean_in_programme(carried, 35), 120, 5);
+}
+
 }  // namespace
 }  // namespace partnersim

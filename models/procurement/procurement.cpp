@@ -250,6 +250,7 @@ std::vector<Procurement::Bid> Procurement::collect_bids(const World& world, cons
         consider(static_cast<std::uint32_t>(boost::source(e, g)), g[e]);
       }
       std::vector<std::pair<float, std::uint32_t>> partners;
+      partners.reserve(strength.size());
       for (auto [j, s] : strength) partners.emplace_back(s, j);
       std::stable_sort(partners.begin(), partners.end(),
                        [](const auto& x, const auto& y) { return x.first > y.first; });
@@ -309,6 +310,7 @@ void Procurement::award(World& world, const Lot& lot, std::vector<std::uint32_t>
   const int step = world.step();
   const Grosze monthly = lot.yearly / kMonthsPerYear;
   std::vector<Grosze> free;
+  free.reserve(members.size());
   for (std::uint32_t m : members) free.push_back(free_capacity(world.org(m)));
   const std::vector<Grosze> shares = proportional_split(monthly, free);
 

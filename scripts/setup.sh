@@ -2,7 +2,8 @@
 # Sets up partnersim on Debian 12 and runs one job.
 #
 #   bash scripts/setup.sh run     install, build (release), run the main job
-#   bash scripts/setup.sh test    install, build, run every test (release with -Werror, then ASan+UBSan)
+#   bash scripts/setup.sh test    install, check format, build, clang-tidy, run every test
+#                                 (release with -Werror, then ASan+UBSan)
 #   bash scripts/setup.sh build   install and build (release) only
 #
 # Debian packages are installed only when some are missing (apt-get update runs first).
@@ -58,6 +59,7 @@ case "$job" in
   test)
     scripts/check-format.sh
     build release
+    scripts/tidy.sh build/release
     ctest --preset release -j "$jobs"
     build asan
     ctest --preset asan -j "$jobs"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs clang-tidy (.clang-tidy at the root) over every C++ source, using the compile
-# commands of a configured build (default build/release). Fails on any finding.
+# Runs clang-tidy (.clang-tidy at the root) over the sources of sim/, models/ and app/, using
+# the compile commands of a configured build (default build/release). Fails on any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build/release}"
-git ls-files '*.cpp' | xargs -P "$(nproc)" -n 4 clang-tidy -p "$build" --quiet 2>/dev/null
+git ls-files 'sim/*.cpp' 'models/*.cpp' 'app/*.cpp' | xargs -P "$(nproc)" -n 3 clang-tidy -p "$build" --quiet 2>/dev/null
 echo "tidy: clean"

@@ -443,13 +443,12 @@ struct Hdf5Writer::Impl {
     const std::string full = "/organisations/table";
     const Handle mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(OrgRow)), path, "create a compound type");
     const hid_t t = text_type.get();
-    h5::check(H5Tinsert(mem.get(), "id", offsetof(OrgRow, id), t), path, "build the type of", full);
-    h5::check(H5Tinsert(mem.get(), "name", offsetof(OrgRow, name), t), path, "build the type of", full);
-    h5::check(H5Tinsert(mem.get(), "kind", offsetof(OrgRow, kind), t), path, "build the type of", full);
-    h5::check(H5Tinsert(mem.get(), "sector", offsetof(OrgRow, sector), t), path, "build the type of", full);
-    h5::check(H5Tinsert(mem.get(), "municipality", offsetof(OrgRow, municipality), t), path, "build the type of", full);
-    h5::check(H5Tinsert(mem.get(), "founded", offsetof(OrgRow, founded), month_type.get()), path, "build the type of",
-              full);
+    add_field(mem.get(), "id", offsetof(OrgRow, id), t, full);
+    add_field(mem.get(), "name", offsetof(OrgRow, name), t, full);
+    add_field(mem.get(), "kind", offsetof(OrgRow, kind), t, full);
+    add_field(mem.get(), "sector", offsetof(OrgRow, sector), t, full);
+    add_field(mem.get(), "municipality", offsetof(OrgRow, municipality), t, full);
+    add_field(mem.get(), "founded", offsetof(OrgRow, founded), month_type.get(), full);
     const Handle file_type = packed_copy(mem.get(), full);
 
     const std::string none;
@@ -482,6 +481,11 @@ struct Hdf5Writer::Impl {
                   "or an event founds during the run (see the organisation_founded events)");
   }
 
+  // One field of a compound row type; `table` names the dataset in error messages.
+  void add_field(hid_t type, const char* field, std::size_t offset, hid_t field_type, const std::string& table) const {
+    h5::check(H5Tinsert(type, field, offset, field_type), path, "build the type of", table);
+  }
+
   Handle packed_copy(hid_t mem_type, const std::string& name) const {
     Handle file_type = h5::datatype(H5Tcopy(mem_type), path, "copy the type of " + name);
     h5::check(H5Tpack(file_type.get()), path, "pack the type of", name);
@@ -497,16 +501,14 @@ struct Hdf5Writer::Impl {
     const std::string full = "/ties/snapshots";
     tie_mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(TieRowH5)), path, "create a compound type");
     const hid_t m = tie_mem.get();
-    h5::check(H5Tinsert(m, "replicate", offsetof(TieRowH5, replicate), H5T_NATIVE_UINT32), path, "build the type of",
-              full);
-    h5::check(H5Tinsert(m, "step", offsetof(TieRowH5, step), H5T_NATIVE_INT32), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "month", offsetof(TieRowH5, month), month_type.get()), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "source", offsetof(TieRowH5, source), H5T_NATIVE_UINT32), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "target", offsetof(TieRowH5, target), H5T_NATIVE_UINT32), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "kind", offsetof(TieRowH5, kind), text_type.get()), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "strength", offsetof(TieRowH5, strength), H5T_NATIVE_FLOAT), path, "build the type of",
-              full);
-    h5::check(H5Tinsert(m, "start", offsetof(TieRowH5, start), month_type.get()), path, "build the type of", full);
+    add_field(m, "replicate", offsetof(TieRowH5, replicate), H5T_NATIVE_UINT32, full);
+    add_field(m, "step", offsetof(TieRowH5, step), H5T_NATIVE_INT32, full);
+    add_field(m, "month", offsetof(TieRowH5, month), month_type.get(), full);
+    add_field(m, "source", offsetof(TieRowH5, source), H5T_NATIVE_UINT32, full);
+    add_field(m, "target", offsetof(TieRowH5, target), H5T_NATIVE_UINT32, full);
+    add_field(m, "kind", offsetof(TieRowH5, kind), text_type.get(), full);
+    add_field(m, "strength", offsetof(TieRowH5, strength), H5T_NATIVE_FLOAT, full);
+    add_field(m, "start", offsetof(TieRowH5, start), month_type.get(), full);
     const Handle file_type = packed_copy(m, full);
     const Handle group = create_group(file.get(), "ties");
     ties = create_table(group.get(), "snapshots", full, file_type.get());
@@ -520,16 +522,14 @@ struct Hdf5Writer::Impl {
     const std::string full = "/events/log";
     event_mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(EventRowH5)), path, "create a compound type");
     const hid_t m = event_mem.get();
-    h5::check(H5Tinsert(m, "replicate", offsetof(EventRowH5, replicate), H5T_NATIVE_UINT32), path, "build the type of",
-              full);
-    h5::check(H5Tinsert(m, "step", offsetof(EventRowH5, step), H5T_NATIVE_INT32), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "month", offsetof(EventRowH5, month), month_type.get()), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "kind", offsetof(EventRowH5, kind), text_type.get()), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "source", offsetof(EventRowH5, source), H5T_NATIVE_INT64), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "target", offsetof(EventRowH5, target), H5T_NATIVE_INT64), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "amount_pln", offsetof(EventRowH5, amount_pln), H5T_NATIVE_DOUBLE), path,
-              "build the type of", full);
-    h5::check(H5Tinsert(m, "note", offsetof(EventRowH5, note), text_type.get()), path, "build the type of", full);
+    add_field(m, "replicate", offsetof(EventRowH5, replicate), H5T_NATIVE_UINT32, full);
+    add_field(m, "step", offsetof(EventRowH5, step), H5T_NATIVE_INT32, full);
+    add_field(m, "month", offsetof(EventRowH5, month), month_type.get(), full);
+    add_field(m, "kind", offsetof(EventRowH5, kind), text_type.get(), full);
+    add_field(m, "source", offsetof(EventRowH5, source), H5T_NATIVE_INT64, full);
+    add_field(m, "target", offsetof(EventRowH5, target), H5T_NATIVE_INT64, full);
+    add_field(m, "amount_pln", offsetof(EventRowH5, amount_pln), H5T_NATIVE_DOUBLE, full);
+    add_field(m, "note", offsetof(EventRowH5, note), text_type.get(), full);
     const Handle file_type = packed_copy(m, full);
     const Handle group = create_group(file.get(), "events");
     events = create_table(group.get(), "log", full, file_type.get());
@@ -542,15 +542,13 @@ struct Hdf5Writer::Impl {
     const std::string full = "/ledger/flows";
     flow_mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(FlowRowH5)), path, "create a compound type");
     const hid_t m = flow_mem.get();
-    h5::check(H5Tinsert(m, "replicate", offsetof(FlowRowH5, replicate), H5T_NATIVE_UINT32), path, "build the type of",
-              full);
-    h5::check(H5Tinsert(m, "step", offsetof(FlowRowH5, step), H5T_NATIVE_INT32), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "month", offsetof(FlowRowH5, month), month_type.get()), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "source", offsetof(FlowRowH5, source), text_type.get()), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "sink", offsetof(FlowRowH5, sink), text_type.get()), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "channel", offsetof(FlowRowH5, channel), text_type.get()), path, "build the type of", full);
-    h5::check(H5Tinsert(m, "amount_pln", offsetof(FlowRowH5, amount_pln), H5T_NATIVE_DOUBLE), path, "build the type of",
-              full);
+    add_field(m, "replicate", offsetof(FlowRowH5, replicate), H5T_NATIVE_UINT32, full);
+    add_field(m, "step", offsetof(FlowRowH5, step), H5T_NATIVE_INT32, full);
+    add_field(m, "month", offsetof(FlowRowH5, month), month_type.get(), full);
+    add_field(m, "source", offsetof(FlowRowH5, source), text_type.get(), full);
+    add_field(m, "sink", offsetof(FlowRowH5, sink), text_type.get(), full);
+    add_field(m, "channel", offsetof(FlowRowH5, channel), text_type.get(), full);
+    add_field(m, "amount_pln", offsetof(FlowRowH5, amount_pln), H5T_NATIVE_DOUBLE, full);
     const Handle file_type = packed_copy(m, full);
     const Handle group = create_group(file.get(), "ledger");
     flows = create_table(group.get(), "flows", full, file_type.get());

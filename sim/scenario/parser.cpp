@@ -8,10 +8,15 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -48,6 +53,7 @@ using scenario_detail::did_you_mean;
 using scenario_detail::format_pln;
 using scenario_detail::join;
 using scenario_detail::Map;
+using scenario_detail::Origin;
 using scenario_detail::quote;
 using scenario_detail::Reader;
 using scenario_detail::Value;
@@ -59,6 +65,8 @@ constexpr std::size_t kMaxOrganisations = 10'000'000;
 constexpr std::int64_t kMaxCount = 100'000'000;  // staff, places, jobs: no more than people
 constexpr double kMaxPln = 1e13;
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
+constexpr std::size_t kMaxIncludeDepth = 16;
+constexpr double kMaxScale = 1000.0;
 const std::string kCommandLine = "<command line>";
 
 constexpr std::string_view kProgrammeKinds = "ngo, reintegration_centre, social_assistance_centre or support_centre";
@@ -206,6 +214,49 @@ std::string unknown_parameter(const std::string& name, const ModuleRegistry& reg
          "; known parameters: " + (names.empty() ? std::string("none") : join(names));
 }
 
+// The whole file, or nullopt with errno's reason in `why`.
+std::optional<std::string> read_text_file(const std::string& path, std::string& why) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    why = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string text;
+  std::array<char, 1 << 16> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) text.append(buffer.data(), n);
+  const bool failed = std::ferror(file) != 0;
+  const int error = errno;
+  std::fclose(file);
+  if (failed) {
+    why = std::strerror(error);
+    return std::nullopt;
+  }
+  return text;
+}
+
+// The sections whose lists are concatenated over included files, in reading order.
+const std::vector<std::string>& top_level_keys() {
+  static const std::vector<std::string> keys = {"metadata",
+                                                "include",
+                                                "start",
+                                                "steps",
+                                                "seed",
+                                                "replicates",
+                                                "output",
+                                                "municipalities",
+                                                "organisations",
+                                                "new_cooperatives",
+                                                "people",
+                                                "ties",
+                                                "funding_programmes",
+                                                "buyers",
+                                                "markets",
+                                                "events",
+                                                "parameters"};
+  return keys;
+}
+
 class Parser {
  public:
   Parser(std::string_view text, const std::string& path, const ScenarioOverrides& overrides,
@@ -213,47 +264,54 @@ class Parser {
       : text_(text), path_(path), overrides_(overrides), registry_(registry), reader_(path) {}
 
   ScenarioSpec run() {
-    const YAML::Node root = load();
-    const Map top(reader_, Value{root, "", YAML::Mark()});
-    top.allow({"metadata", "start", "steps", "seed", "replicates", "output", "municipalities", "organisations",
-               "new_cooperatives", "people", "ties", "funding_programmes", "buyers", "markets", "events",
-               "parameters"});
+    load_documents();
+    const Map& top = *documents_.back().top;  // the file itself comes after its includes
 
     spec_.source_path = path_;
     spec_.source_text = std::string(text_);
+    for (std::size_t i = 0; i + 1 < documents_.size(); ++i) {
+      // Every included file goes into the result's provenance too.
+      spec_.source_text += "\n# ---- included file: " + documents_[i].origin->file + " ----\n" + documents_[i].text;
+    }
     read_metadata(top.require("metadata"));
-    read_run(top);
+    for (std::size_t i = 0; i + 1 < documents_.size(); ++i) {
+      if (const auto v = documents_[i].top->get("metadata")) read_included_sources(*v);
+    }
+    read_run();
     apply_run_overrides();
 
     spec_.sectors = {"none"};
     sector_index_.emplace("none", 0);
-    if (const auto v = top.get("municipalities")) read_municipalities(*v);
-    if (const auto v = top.get("organisations")) read_organisations(*v);
-    scan_foundings(top);
+    // Each section is read from every file, included files first, so a section may refer to
+    // anything an earlier section of any file defines.
+    for_each_section("municipalities", [&](const Value& v) { read_municipalities(v); });
+    for_each_section("organisations", [&](const Value& v) { read_organisations(v); });
+    for (const auto& document : documents_) scan_foundings(*document.top);
     resolve_founders();
-    if (const auto v = top.get("new_cooperatives")) read_new_cooperatives(*v);
-    if (const auto v = top.get("people")) read_people(*v);
-    if (const auto v = top.get("ties")) {
-      for (const auto& item : reader_.list(*v, true)) spec_.ties.push_back(read_tie(item));
-    }
+    for_each_section("new_cooperatives", [&](const Value& v) { read_new_cooperatives(v); });
+    for_each_section("people", [&](const Value& v) { read_people(v); });
+    for_each_section("ties", [&](const Value& v) {
+      for (const auto& item : reader_.list(v, true)) spec_.ties.push_back(read_tie(item));
+    });
     // Programmes are read before events wherever they stand in the file, so events can
     // name any of them.
-    if (const auto v = top.get("funding_programmes")) {
-      for (const auto& item : reader_.list(*v, true)) spec_.programmes.push_back(read_programme(item));
-    }
-    if (const auto v = top.get("buyers")) read_buyers(*v);
-    if (const auto v = top.get("markets")) read_markets(*v);
-    if (const auto v = top.get("events")) {
-      const auto items = reader_.list(*v, true);
-      for (std::size_t i = 0; i < items.size(); ++i) spec_.events.push_back(read_event(items[i], i));
-    }
+    for_each_section("funding_programmes", [&](const Value& v) {
+      for (const auto& item : reader_.list(v, true)) spec_.programmes.push_back(read_programme(item));
+    });
+    for_each_section("buyers", [&](const Value& v) { read_buyers(v); });
+    for_each_section("markets", [&](const Value& v) { read_markets(v); });
+    std::size_t event_index = 0;
+    for_each_section("events", [&](const Value& v) {
+      for (const auto& item : reader_.list(v, true)) spec_.events.push_back(read_event(item, event_index++));
+    });
     resolve_foundings();
     std::stable_sort(spec_.events.begin(), spec_.events.end(),
                      [](const EventSpec& a, const EventSpec& b) { return a.step < b.step; });
 
     spec_.params = registry_.defaults();
+    // Later files override earlier ones parameter by parameter; the file itself comes last.
+    for_each_section("parameters", [&](const Value& v) { read_parameters(v); });
     const auto parameters = top.get("parameters");
-    if (parameters) read_parameters(*parameters);
     apply_set_overrides();
     if (const std::string problem = registry_.check(spec_.params); !problem.empty()) {
       if (parameters) reader_.fail(*parameters, problem);
@@ -265,22 +323,138 @@ class Parser {
  private:
   // ---- document -------------------------------------------------------------------------
 
-  YAML::Node load() {
+  struct Document {
+    const Origin* origin;
+    std::string text;
+    YAML::Node root;
+    std::unique_ptr<Map> top;
+  };
+
+  YAML::Node load(const std::string& text, const Origin* origin) const {
     std::vector<YAML::Node> documents;
     try {
-      documents = YAML::LoadAll(std::string(text_));
+      documents = YAML::LoadAll(text);
     } catch (const YAML::Exception& e) {
       const bool known = !e.mark.is_null();
-      throw ScenarioError(path_, known ? e.mark.line + 1 : 0, known ? e.mark.column + 1 : 0, "",
+      throw ScenarioError(origin->file, known ? e.mark.line + 1 : 0, known ? e.mark.column + 1 : 0, "",
                           "invalid YAML: " + e.msg);
     }
     if (documents.size() > 1) {
       reader_.fail(documents[1].Mark(), "",
                    "expected one YAML document; the file holds " + std::to_string(documents.size()) +
-                       " (remove the \"---\" separator)");
+                       " (remove the \"---\" separator)",
+                   origin);
     }
     return documents.empty() ? YAML::Node() : documents[0];
   }
+
+  // The file and everything it includes, depth first: an included file's own includes come
+  // before it, and every included file before the file that includes it.
+  void load_documents() {
+    const Origin& own = origins_.emplace_back(Origin{path_, 1.0, {}, {}, ""});
+    std::vector<std::string> chain;
+    add_document(std::string(text_), &own, chain);
+  }
+
+  void add_document(std::string text, const Origin* origin, std::vector<std::string>& chain) {
+    YAML::Node root = load(text, origin);
+    auto top = std::make_unique<Map>(reader_, Value{root, "", YAML::Mark(), origin});
+    top->allow(top_level_keys());
+    chain.push_back(canonical(origin->file));
+    if (const auto includes = top->get("include")) {
+      for (const auto& item : reader_.list(*includes, true)) include(item, *origin, chain);
+    }
+    chain.pop_back();
+    documents_.push_back(Document{origin, std::move(text), root, std::move(top)});
+  }
+
+  static std::string canonical(const std::string& file) {
+    std::error_code ec;
+    const auto path = std::filesystem::weakly_canonical(file, ec);
+    return ec ? file : path.string();
+  }
+
+  // One item of `include`: a file name, or a map with the file and how to read it.
+  void include(const Value& item, const Origin& parent, std::vector<std::string>& chain) {
+    Origin origin;
+    origin.scale = parent.scale;
+    origin.label = parent.label;
+    origin.organisations = parent.organisations;
+    origin.municipalities = parent.municipalities;
+    Value file_value = item;
+    std::optional<Value> organisations;
+    std::optional<Value> municipalities;
+    if (item.node.IsMap()) {
+      const Map m(reader_, item);
+      m.allow({"file", "scale", "organisations", "municipalities", "label"});
+      file_value = m.require("file");
+      if (const auto scale = m.get("scale")) {
+        const double x = reader_.number(*scale, "a scale factor > 0 and <= 1000");
+        if (!(x > 0.0) || x > kMaxScale) reader_.fail_expected(*scale, "a scale factor > 0 and <= 1000");
+        origin.scale = parent.scale * x;
+      }
+      if (const auto label = m.get("label")) origin.label = reader_.nonempty_string(*label);
+      organisations = m.get("organisations");
+      municipalities = m.get("municipalities");
+    }
+    const std::string name = reader_.nonempty_string(file_value);
+    const std::filesystem::path relative(name);
+    const std::filesystem::path base = std::filesystem::path(parent.file).parent_path();
+    origin.file = relative.is_absolute() || base.empty() ? name : (base / relative).lexically_normal().string();
+    // The included file's names are renamed first by its own include, then by the parent's.
+    if (organisations) compose_renames(*organisations, parent.organisations, origin.organisations, true);
+    if (municipalities) compose_renames(*municipalities, parent.municipalities, origin.municipalities, false);
+
+    const std::string key = canonical(origin.file);
+    if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
+      reader_.fail(file_value,
+                   "include cycle: " + quote(origin.file) + " includes itself (through " + quote(parent.file) + ")");
+    }
+    if (chain.size() >= kMaxIncludeDepth) {
+      reader_.fail(file_value, "includes are nested more than " + std::to_string(kMaxIncludeDepth) + " deep");
+    }
+    std::string why;
+    auto text = read_text_file(origin.file, why);
+    if (!text) reader_.fail(file_value, "cannot read included file " + quote(origin.file) + ": " + why);
+    add_document(std::move(*text), &origins_.emplace_back(std::move(origin)), chain);
+  }
+
+  // `renames` maps names of the included file to names of the including file; the result
+  // maps them on to the names the parent's own renames give.
+  void compose_renames(const Value& v, const std::map<std::string, std::string>& parent,
+                       std::map<std::string, std::string>& out, bool ids) const {
+    const Map m(reader_, v);
+    for (const auto& entry : m.entries()) {
+      std::string to = ids ? identifier(entry.value) : reader_.nonempty_string(entry.value);
+      if (const auto it = parent.find(to); it != parent.end()) to = it->second;
+      out[entry.key] = to;
+    }
+  }
+
+  template <typename F>
+  void for_each_section(std::string_view key, F&& read) {
+    for (const auto& document : documents_) {
+      if (const auto v = document.top->get(key)) read(*v);
+    }
+  }
+
+  // The first file (in reverse reading order: the file itself, then its last include ...)
+  // that sets a run setting.
+  [[nodiscard]] std::optional<Value> run_setting(std::string_view key) const {
+    for (auto it = documents_.rbegin(); it != documents_.rend(); ++it) {
+      if (auto v = it->top->get(key)) return v;
+    }
+    return std::nullopt;
+  }
+
+  // Renamed by the include the value was read through.
+  static std::string renamed_org(const Value& v, const std::string& id) {
+    if (v.origin == nullptr) return id;
+    const auto it = v.origin->organisations.find(id);
+    return it == v.origin->organisations.end() ? id : it->second;
+  }
+
+  [[nodiscard]] static double scale_of(const Value& v) { return v.origin == nullptr ? 1.0 : v.origin->scale; }
 
   // ---- run settings ---------------------------------------------------------------------
 
@@ -294,15 +468,34 @@ class Parser {
     }
   }
 
-  void read_run(const Map& top) {
-    spec_.start = reader_.date(top.require("start"));
-    spec_.steps = static_cast<int>(reader_.integer(top.require("steps"), 1, kMaxSteps));
+  // An included file's metadata: only its sources are kept (the scenario's own name and
+  // description describe the whole).
+  void read_included_sources(const Value& v) {
+    const Map m(reader_, v);
+    m.allow({"name", "description", "sources"});
+    if (const auto s = m.get("sources")) {
+      for (const auto& item : reader_.list(*s, true)) {
+        std::string source = reader_.nonempty_string(item);
+        auto& sources = spec_.metadata.sources;
+        if (std::find(sources.begin(), sources.end(), source) == sources.end()) sources.push_back(std::move(source));
+      }
+    }
+  }
+
+  // Run settings come from the file itself or, when it leaves them out, from what it includes.
+  void read_run() {
+    const auto start = run_setting("start");
+    const auto steps = run_setting("steps");
+    if (!start) (void)documents_.back().top->require("start");
+    if (!steps) (void)documents_.back().top->require("steps");
+    spec_.start = reader_.date(*start);
+    spec_.steps = static_cast<int>(reader_.integer(*steps, 1, kMaxSteps));
     spec_.seed = 1;
-    if (const auto v = top.get("seed")) spec_.seed = reader_.unsigned_integer(*v);
+    if (const auto v = run_setting("seed")) spec_.seed = reader_.unsigned_integer(*v);
     spec_.replicates = 1;
-    if (const auto v = top.get("replicates"))
+    if (const auto v = run_setting("replicates"))
       spec_.replicates = static_cast<int>(reader_.integer(*v, 1, kMaxReplicates));
-    if (const auto v = top.get("output")) {
+    if (const auto v = run_setting("output")) {
       const Map m(reader_, *v);
       m.allow({"tie_snapshot_every"});
       if (const auto every = m.get("tie_snapshot_every")) {
@@ -381,6 +574,24 @@ class Parser {
 
   [[nodiscard]] int count(const Value& v) const { return static_cast<int>(reader_.integer(v, 0, kMaxCount)); }
 
+  // Sizes (money, places, jobs, people) scale with the include that reads the file; per-person
+  // amounts, shares, strengths and dates do not. Money is rounded down to the grosz, so scaled
+  // parts never add up to more than their scaled whole.
+  [[nodiscard]] Grosze extensive_money(const Value& v, bool positive) const {
+    const Grosze amount = money(v, positive);
+    const double scale = scale_of(v);
+    if (scale == 1.0) return amount;
+    return static_cast<Grosze>(std::floor(static_cast<double>(amount) * scale));
+  }
+
+  [[nodiscard]] std::int64_t scaled(const Value& v, std::int64_t n, std::int64_t max) const {
+    const double scale = scale_of(v);
+    if (scale == 1.0) return n;
+    return std::min(max, static_cast<std::int64_t>(std::llround(static_cast<double>(n) * scale)));
+  }
+
+  [[nodiscard]] int extensive_count(const Value& v) const { return static_cast<int>(scaled(v, count(v), kMaxCount)); }
+
   [[nodiscard]] std::string identifier(const Value& v) const {
     std::string id = reader_.string(v);
     const bool ok = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
@@ -421,7 +632,8 @@ class Parser {
   // ---- references -----------------------------------------------------------------------
 
   [[nodiscard]] std::uint32_t org_ref(const Value& v) const {
-    const std::string id = reader_.nonempty_string(v);
+    const std::string written = reader_.nonempty_string(v);
+    const std::string id = renamed_org(v, written);
     if (const auto it = org_index_.find(id); it != org_index_.end()) return it->second;
     if (const auto it = latent_index_.find(id); it != latent_index_.end()) {
       reader_.fail(v, "organisation " + quote(id) + " is a latent slot of new_cooperatives[" +
@@ -431,6 +643,10 @@ class Parser {
     ids.reserve(spec_.organisations.size());
     for (const auto& o : spec_.organisations) {
       if (!o.latent) ids.push_back(o.id);
+    }
+    if (id != written) {
+      reader_.fail(v, "unknown organisation id " + quote(id) + " (the include renames " + quote(written) + " to it)" +
+                          did_you_mean(id, ids));
     }
     reader_.fail(v, "unknown organisation id " + quote(id) + did_you_mean(id, ids));
   }
@@ -487,7 +703,7 @@ class Parser {
         const YAML::Node value = pair.second;
         if (!key.IsScalar() || !value.IsScalar()) continue;
         if (key.Scalar() == "action" && value.Scalar() == "found_organisation") founds = true;
-        if (key.Scalar() == "organisation") target = value.Scalar();
+        if (key.Scalar() == "organisation") target = renamed_org(top.self(), value.Scalar());
       }
       if (!founds) continue;
       if (const auto it = org_index_.find(target); it != org_index_.end()) may_be_founded_.insert(it->second);
@@ -495,7 +711,7 @@ class Parser {
   }
 
   [[nodiscard]] std::uint32_t municipality_ref(const Value& v) {
-    const std::string name = reader_.nonempty_string(v);
+    const std::string name = renamed_municipality(v, reader_.nonempty_string(v));
     if (const auto it = municipality_index_.find(name); it != municipality_index_.end()) return it->second;
     if (municipalities_declared_) {
       reader_.fail(v, "unknown municipality " + quote(name) + did_you_mean(name, spec_.municipalities) +
@@ -531,10 +747,16 @@ class Parser {
 
   // ---- sections -------------------------------------------------------------------------
 
+  static std::string renamed_municipality(const Value& v, const std::string& name) {
+    if (v.origin == nullptr) return name;
+    const auto it = v.origin->municipalities.find(name);
+    return it == v.origin->municipalities.end() ? name : it->second;
+  }
+
   void read_municipalities(const Value& v) {
     municipalities_declared_ = true;
     for (const auto& item : reader_.list(v, true)) {
-      const std::string name = reader_.nonempty_string(item);
+      const std::string name = renamed_municipality(item, reader_.nonempty_string(item));
       if (municipality_index_.contains(name)) reader_.fail(item, "municipality " + quote(name) + " is listed twice");
       add_municipality(name);
     }
@@ -578,7 +800,7 @@ class Parser {
       const Value municipality_value = m.require("municipality");
       const std::uint32_t municipality = municipality_ref(municipality_value);
       const Value slots_value = m.require("slots");
-      const std::int64_t slots = reader_.integer(slots_value, 1, kMaxSlots);
+      const std::int64_t slots = scaled(slots_value, reader_.integer(slots_value, 1, kMaxSlots), kMaxSlots);
       std::uint32_t sector = 0;
       if (const auto sv = m.get("sector")) sector = sector_ref(*sv);
       if (spec_.organisations.size() + static_cast<std::size_t>(slots) > kMaxOrganisations) {
@@ -618,11 +840,17 @@ class Parser {
     OrganisationSpec o;
     const Value id = m.require("id");
     o.id = identifier(id);
-    if (const auto it = org_index_.find(o.id); it != org_index_.end()) {
-      reader_.fail(id, "duplicate organisation id " + quote(o.id) + " (already used by organisations[" +
-                           std::to_string(it->second) + "])");
+    if (renamed_org(id, o.id) != o.id) {
+      reader_.fail(id, "organisation " + quote(o.id) + " is renamed to " + quote(renamed_org(id, o.id)) +
+                           " by the include that reads this file, so the file cannot also define it");
     }
+    if (const auto it = org_index_.find(o.id); it != org_index_.end()) {
+      reader_.fail(
+          id, "duplicate organisation id " + quote(o.id) + " (already defined at " + defined_at_[it->second] + ")");
+    }
+    defined_at_.push_back(reader_.file_of(id) + ":" + std::to_string(id.mark.line + 1));
     o.name = reader_.nonempty_string(m.require("name"));
+    if (id.origin != nullptr && !id.origin->label.empty()) o.name += " [" + id.origin->label + "]";
     o.kind = org_kind(m.require("kind"));
     if (const auto s = m.get("sector")) o.sector = sector_ref(*s);
     o.municipality = municipality_ref(m.require("municipality"));
@@ -639,28 +867,28 @@ class Parser {
                                "), when the organisation exists without founded; got " + month(o.closed_step));
       }
     }
-    if (const auto cash = m.get("cash_pln")) o.cash = money(*cash, false);
-    if (const auto staff = m.get("staff")) o.staff = count(*staff);
+    if (const auto cash = m.get("cash_pln")) o.cash = extensive_money(*cash, false);
+    if (const auto staff = m.get("staff")) o.staff = extensive_count(*staff);
     if (const auto places = m.get("programme_places")) {
       if (!hosts_programmes(o.kind)) {
         reader_.fail(*places, "programme_places is only for organisations of kind " + std::string(kProgrammeKinds) +
                                   "; " + quote(o.id) + " is a " + std::string(name_of(o.kind)));
       }
-      o.programme_places = count(*places);
+      o.programme_places = extensive_count(*places);
     }
     if (const auto jobs = m.get("social_jobs")) {
       if (!has_social_jobs(o.kind)) {
         reader_.fail(*jobs, "social_jobs is only for organisations of kind " + std::string(kSocialJobKinds) + "; " +
                                 quote(o.id) + " is a " + std::string(name_of(o.kind)));
       }
-      o.social_jobs = count(*jobs);
+      o.social_jobs = extensive_count(*jobs);
     }
     if (const auto members = m.get("members")) {
       if (o.kind != OrgKind::SocialCooperative) {
         reader_.fail(*members, "members is only for organisations of kind social_cooperative; " + quote(o.id) +
                                    " is a " + std::string(name_of(o.kind)));
       }
-      o.members = count(*members);
+      o.members = extensive_count(*members);
     }
     for (const auto& [key, field] :
          {std::pair{"shelter_places", &o.shelter_places}, std::pair{"flat_places", &o.flat_places}}) {
@@ -669,18 +897,18 @@ class Parser {
           reader_.fail(*places, std::string(key) + " is only for organisations of kind " + std::string(kHousingKinds) +
                                     "; " + quote(o.id) + " is a " + std::string(name_of(o.kind)));
         }
-        *field = count(*places);
+        *field = extensive_count(*places);
       }
     }
     founders = m.get("founders");
     if (const auto q = m.get("quality")) o.quality = share(*q);
-    if (const auto rent = m.get("rent_pln")) o.rent = money(*rent, false);
+    if (const auto rent = m.get("rent_pln")) o.rent = extensive_money(*rent, false);
     if (const auto dividend = m.get("dividend_pln")) {
       if (o.kind != OrgKind::MunicipalCompany) {
         reader_.fail(*dividend, "dividend_pln is only for organisations of kind municipal_company; " + quote(o.id) +
                                     " is a " + std::string(name_of(o.kind)));
       }
-      o.dividend = money(*dividend, false);
+      o.dividend = extensive_money(*dividend, false);
     }
     return o;
   }
@@ -711,7 +939,7 @@ class Parser {
       }
 
       const Value count_value = m.require("count");
-      p.count = reader_.integer(count_value, 0, kMaxPeople);
+      p.count = scaled(count_value, reader_.integer(count_value, 0, kMaxPeople), kMaxPeople);
       total += p.count;
       if (total > kMaxPeople) {
         reader_.fail(count_value, "the scenario would hold " + std::to_string(total) + " people; the limit is " +
@@ -724,7 +952,8 @@ class Parser {
       if (placed && !placement) {
         reader_.fail(m.self().mark, child_path(m.self().path, "placement"),
                      "missing required key \"placement\" (people in state " + std::string(name_of(p.state)) +
-                         " need the id of the organisation they start in)");
+                         " need the id of the organisation they start in)",
+                     m.self().origin);
       }
       if (!placed && placement) {
         reader_.fail(*placement,
@@ -899,7 +1128,7 @@ class Parser {
     } else {
       budget = m.require("budget_pln");
     }
-    if (budget) f.budget = money(*budget, false);
+    if (budget) f.budget = extensive_money(*budget, false);
     if (f.funder) note_use(*f.funder, f.start_step, *funder, UseKind::Programme);
 
     if (f.kind == ProgrammeKind::EuCall) {
@@ -1002,20 +1231,20 @@ class Parser {
     switch (f.kind) {
       case ProgrammeKind::Grant:
       case ProgrammeKind::Donation:
-        if (const auto monthly = m.get("monthly_pln")) award.monthly = money(*monthly, false);
-        if (const auto amount = m.get("amount_pln")) award.amount = money(*amount, false);
+        if (const auto monthly = m.get("monthly_pln")) award.monthly = extensive_money(*monthly, false);
+        if (const auto amount = m.get("amount_pln")) award.amount = extensive_money(*amount, false);
         if (const auto places = m.get("places")) {
           const OrganisationSpec& o = spec_.organisations[award.organisation];
           if (!hosts_programmes(o.kind)) {
             reader_.fail(*places, "places are only for organisations of kind " + std::string(kProgrammeKinds) + "; " +
                                       quote(o.id) + " is a " + std::string(name_of(o.kind)));
           }
-          award.places = count(*places);
+          award.places = extensive_count(*places);
         }
         break;
       case ProgrammeKind::CapitalGrant:
       case ProgrammeKind::Investment:
-        award.amount = money(m.require("amount_pln"), true);
+        award.amount = extensive_money(m.require("amount_pln"), true);
         break;
       case ProgrammeKind::InKind:
         award.rent_free_months =
@@ -1055,7 +1284,7 @@ class Parser {
         const Value key{YAML::Node(entry.key), entry.value.path, entry.key_mark};
         DemandSpec ds;
         ds.sector = demand_sector(key);
-        ds.yearly = money(entry.value, true);
+        ds.yearly = extensive_money(entry.value, true);
         b.demand.push_back(ds);
       }
       if (const auto s = m.get("social_clause_share")) b.social_clause_share = share(*s);
@@ -1090,7 +1319,7 @@ class Parser {
                                  spec_.municipalities[market.municipality] + " is already given (markets[" +
                                  std::to_string(it->second) + "])");
       }
-      market.monthly = money(m.require("monthly_pln"), true);
+      market.monthly = extensive_money(m.require("monthly_pln"), true);
       spec_.markets.push_back(market);
     }
   }
@@ -1160,7 +1389,7 @@ class Parser {
       case EventAction::Transfer: {
         const Value to = m.require("to");
         e.target = org_ref(to);
-        e.amount = money(m.require("amount_pln"), true);
+        e.amount = extensive_money(m.require("amount_pln"), true);
         read_payer(m, e, to, "a transfer needs two different organisations; from and to are both ");
         note_use(e.target, e.step, to, UseKind::Event);
         break;
@@ -1180,7 +1409,7 @@ class Parser {
         const auto note = m.get("note");
         if (!note) {
           reader_.fail(m.self().mark, child_path(m.self().path, "note"),
-                       "missing required key \"note\" (the pact's name)");
+                       "missing required key \"note\" (the pact's name)", m.self().origin);
         }
         e.note = reader_.nonempty_string(*note);
         for (const auto& [org, at] : org_list(m.require("signatories"), 2, "a list of at least two organisations")) {
@@ -1266,7 +1495,7 @@ class Parser {
     }
     const auto grant = m.get("grant_pln");
     if (grant) {
-      e.amount = money(*grant, true);
+      e.amount = extensive_money(*grant, true);
       read_payer(m, e, org, "a founding grant needs two different organisations; from and organisation are both ");
     } else {
       for (const char* key : {"from", "from_external"}) {
@@ -1352,6 +1581,9 @@ class Parser {
   }
 
   std::string_view text_;
+  std::deque<Origin> origins_;           // stable addresses: Values point at them
+  std::vector<Document> documents_;      // in reading order: includes first, the file itself last
+  std::vector<std::string> defined_at_;  // listed organisation -> "file:line" of its id
   const std::string& path_;
   const ScenarioOverrides& overrides_;
   const ModuleRegistry& registry_;

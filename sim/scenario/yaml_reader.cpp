@@ -233,9 +233,11 @@ std::string slug(std::string_view name) {
   return out;
 }
 
-void Reader::fail(const YAML::Mark& mark, const std::string& path, const std::string& problem) const {
+void Reader::fail(const YAML::Mark& mark, const std::string& path, const std::string& problem,
+                  const Origin* origin) const {
   const bool known = !mark.is_null() && mark.line >= 0 && mark.column >= 0;
-  throw ScenarioError(file_, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0, path, problem);
+  throw ScenarioError(origin != nullptr ? origin->file : file_, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0,
+                      path, problem);
 }
 
 void Reader::fail_expected(const Value& at, std::string_view expected) const {
@@ -303,7 +305,7 @@ std::vector<Value> Reader::list(const Value& v, bool empty_ok) const {
   items.reserve(v.node.size());
   std::size_t i = 0;
   for (const auto& item : v.node) {
-    items.push_back(Value{item, index_path(v.path, i), mark_of(item, v.mark)});
+    items.push_back(Value{item, index_path(v.path, i), mark_of(item, v.mark), v.origin});
     ++i;
   }
   return items;
@@ -318,7 +320,7 @@ Map::Map(const Reader& reader, const Value& v) : reader_(&reader), self_(v) {
     const YAML::Node value = pair.second;
     const YAML::Mark key_mark = mark_of(key, v.mark);
     if (!key.IsScalar()) {
-      reader.fail(key_mark, v.path, "expected a plain key; got " + describe(key) + " as a key");
+      reader.fail(key_mark, v.path, "expected a plain key; got " + describe(key) + " as a key", v.origin);
     }
     const std::string& name = key.Scalar();
     const auto [previous, inserted] = seen.emplace(name, key_mark);
@@ -326,9 +328,10 @@ Map::Map(const Reader& reader, const Value& v) : reader_(&reader), self_(v) {
       std::string where;
       if (!previous->second.is_null())
         where = " (first given at line " + std::to_string(previous->second.line + 1) + ")";
-      reader.fail(key_mark, child_path(v.path, name), "duplicate key " + quote(name) + where);
+      reader.fail(key_mark, child_path(v.path, name), "duplicate key " + quote(name) + where, v.origin);
     }
-    entries_.push_back(Entry{name, key_mark, Value{value, child_path(v.path, name), mark_of(value, key_mark)}});
+    entries_.push_back(
+        Entry{name, key_mark, Value{value, child_path(v.path, name), mark_of(value, key_mark), v.origin}});
   }
 }
 
@@ -339,7 +342,7 @@ void Map::allow(const std::vector<std::string>& keys, std::string_view noun, std
     std::string problem =
         "unknown " + std::string(noun) + " " + quote(entry.key) + std::string(context) + did_you_mean(entry.key, keys);
     problem += "; " + std::string(label) + ": " + (keys.empty() ? std::string("none") : join(keys));
-    reader_->fail(entry.key_mark, entry.value.path, problem);
+    reader_->fail(entry.key_mark, entry.value.path, problem, self_.origin);
   }
 }
 
@@ -357,7 +360,7 @@ std::optional<Value> Map::get(std::string_view key) const {
 
 Value Map::require(std::string_view key) const {
   if (const Entry* entry = find(key)) return entry->value;
-  reader_->fail(self_.mark, child_path(self_.path, key), "missing required key " + quote(key));
+  reader_->fail(self_.mark, child_path(self_.path, key), "missing required key " + quote(key), self_.origin);
 }
 
 }  // namespace partnersim::scenario_detail

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,12 +17,23 @@
 
 namespace partnersim::scenario_detail {
 
-// A node of the document, its key path ("organisations[2].kind") and the position to
-// report for it (the node's own, or its key's when the value is empty).
+// Where a node comes from: the file (a scenario may include others) and how that file was
+// included. Values read from an included file are renamed and scaled as the include says.
+struct Origin {
+  std::string file;
+  double scale = 1.0;                                 // extensive quantities only
+  std::map<std::string, std::string> organisations;   // id in the file -> id used
+  std::map<std::string, std::string> municipalities;  // name in the file -> name used
+  std::string label;                                  // appended to defined names
+};
+
+// A node of the document, its key path ("organisations[2].kind"), the position to report
+// for it (the node's own, or its key's when the value is empty) and the file it is in.
 struct Value {
   YAML::Node node;
   std::string path;
   YAML::Mark mark;
+  const Origin* origin = nullptr;  // nullptr: the reader's own file
 };
 
 std::string child_path(const std::string& parent, std::string_view key);
@@ -46,8 +58,11 @@ class Reader {
  public:
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
-  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, const std::string& problem) const;
-  [[noreturn]] void fail(const Value& at, const std::string& problem) const { fail(at.mark, at.path, problem); }
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, const std::string& problem,
+                         const Origin* origin = nullptr) const;
+  [[noreturn]] void fail(const Value& at, const std::string& problem) const {
+    fail(at.mark, at.path, problem, at.origin);
+  }
   // "expected <expected>; got <what the node holds>"
   [[noreturn]] void fail_expected(const Value& at, std::string_view expected) const;
 
@@ -67,6 +82,7 @@ class Reader {
   [[nodiscard]] std::vector<Value> list(const Value& v, bool empty_ok) const;
 
   [[nodiscard]] const std::string& file() const { return file_; }
+  [[nodiscard]] const std::string& file_of(const Value& v) const { return v.origin ? v.origin->file : file_; }
 
  private:
   std::string file_;

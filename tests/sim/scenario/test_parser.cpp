@@ -82,7 +82,7 @@ std::vector<BadCase> bad_cases() {
        std::string("- a\n"
                    "- b\n")},
       {"unknown_top_level_key", 8, 1, "tiez",
-       "unknown key \"tiez\" (did you mean \"ties\"?); allowed keys: metadata, start, steps,",
+       "unknown key \"tiez\" (did you mean \"ties\"?); allowed keys: metadata, include, start, steps,",
        kHead + std::string("tiez: []\n")},
       {"missing_start", 1, 1, "start", "missing required key \"start\"",
        std::string("metadata: {name: t}\n"
@@ -141,7 +141,7 @@ std::vector<BadCase> bad_cases() {
       {"org_missing_kind", 8, 5, "organisations[3].kind", "missing required key \"kind\"",
        kHead + std::string("  - {id: x, name: X, municipality: Sopot}\n")},
       {"org_duplicate_id", 8, 10, "organisations[3].id",
-       "duplicate organisation id \"ngo1\" (already used by organisations[1])",
+       "duplicate organisation id \"ngo1\" (already defined at test.yaml:",
        kHead + std::string("  - {id: ngo1, name: X, kind: ngo, municipality: Sopot}\n")},
       {"org_bad_id", 8, 10, "organisations[3].id",
        "expected an id made of letters, digits, '_', '.' and '-'; got \"a b\"",

@@ -150,6 +150,7 @@ enum class EventAction : std::uint8_t {
   SignPact,           // signatories tie to each other; their ties decay slower
   StartProgramme,     // programme runs from now (overrides its start)
   EndProgramme,       // programme stops now (overrides its end)
+  SetCapacity,        // target's places or jobs change from now (kUnchanged: left as they are)
 };
 
 struct EventSpec {
@@ -176,6 +177,12 @@ struct EventSpec {
   int rent_free_months = 0;
   // start_programme / end_programme
   std::uint32_t programme = 0;
+  // set_capacity: new sizes of the target; kUnchanged leaves one as it is.
+  static constexpr int kUnchanged = -1;
+  int social_jobs = kUnchanged;
+  int programme_places = kUnchanged;
+  int shelter_places = kUnchanged;
+  int flat_places = kUnchanged;
 };
 
 struct OutputSpec {

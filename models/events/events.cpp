@@ -95,6 +95,17 @@ void ScheduledEvents::step(Phase /*phase*/, World& world) {
         world.log("programme_switched_off", kNoOrganisation, kNoOrganisation, 0,
                   world.spec().programmes[e.programme].name);
         break;
+      case EventAction::SetCapacity: {
+        // Lowering a size below its occupants is handled by the module that runs them
+        // (reintegration lays off workers beyond the jobs left).
+        Organisation& o = world.org(e.target);
+        if (e.social_jobs != EventSpec::kUnchanged) o.social_jobs = e.social_jobs;
+        if (e.programme_places != EventSpec::kUnchanged) o.own_places = e.programme_places;
+        if (e.shelter_places != EventSpec::kUnchanged) o.shelter_places = e.shelter_places;
+        if (e.flat_places != EventSpec::kUnchanged) o.flat_places = e.flat_places;
+        world.log("capacity_set", kNoOrganisation, e.target, 0, e.note);
+        break;
+      }
       case EventAction::SetParameter:
         world.set_param(e.parameter, e.value);
         world.log("parameter_set", kNoOrganisation, kNoOrganisation, 0, e.parameter + "=" + std::to_string(e.value));

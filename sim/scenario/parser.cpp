@@ -184,6 +184,9 @@ const std::vector<ActionInfo>& actions() {
       {EventAction::SignPact, "sign_pact", {"signatories", "strength"}},
       {EventAction::StartProgramme, "start_programme", {"programme"}},
       {EventAction::EndProgramme, "end_programme", {"programme"}},
+      {EventAction::SetCapacity,
+       "set_capacity",
+       {"organisation", "social_jobs", "programme_places", "shelter_places", "flat_places"}},
   };
   return table;
 }
@@ -1373,17 +1376,32 @@ class Parser {
       }
       case EventAction::CloseOrganisation: {
         const Value org = m.require("organisation");
-        e.target = org_ref(org);
+        e.target = existing_org(org, e.step);
+        break;
+      }
+      case EventAction::SetCapacity: {
+        const Value org = m.require("organisation");
+        e.target = existing_org(org, e.step);
         const OrganisationSpec& o = spec_.organisations[e.target];
-        if (e.step < o.founded_step) {
-          reader_.fail(org, "organisation " + quote(o.id) + " does not exist yet in " + month(e.step) + " (founded " +
-                                month(o.founded_step) + ")");
+        const auto size = [&](std::string_view key, bool kind_ok, std::string_view kinds, int& field) {
+          const auto v = m.get(key);
+          if (!v) return;
+          if (!kind_ok) {
+            reader_.fail(*v, std::string(key) + " is only for organisations of kind " + std::string(kinds) + "; " +
+                                 quote(o.id) + " is a " + std::string(name_of(o.kind)));
+          }
+          field = extensive_count(*v);
+        };
+        size("social_jobs", has_social_jobs(o.kind), kSocialJobKinds, e.social_jobs);
+        size("programme_places", hosts_programmes(o.kind), kProgrammeKinds, e.programme_places);
+        size("shelter_places", has_housing(o.kind), kHousingKinds, e.shelter_places);
+        size("flat_places", has_housing(o.kind), kHousingKinds, e.flat_places);
+        if (e.social_jobs == EventSpec::kUnchanged && e.programme_places == EventSpec::kUnchanged &&
+            e.shelter_places == EventSpec::kUnchanged && e.flat_places == EventSpec::kUnchanged) {
+          reader_.fail(m.self(),
+                       "set_capacity needs at least one of social_jobs, programme_places, shelter_places, "
+                       "flat_places");
         }
-        if (e.step >= o.closed_step) {
-          reader_.fail(org, "organisation " + quote(o.id) + " no longer exists in " + month(e.step) + " (closed " +
-                                month(o.closed_step) + ")");
-        }
-        note_use(e.target, e.step, org, UseKind::Event);
         break;
       }
       case EventAction::Transfer: {
@@ -1445,6 +1463,22 @@ class Parser {
 
   // The payer of a transfer or a founding grant: `from` (an organisation, not the
   // recipient) or `from_external` (an outside source), exactly one.
+  // An organisation an event acts on in its month: it must exist then.
+  [[nodiscard]] std::uint32_t existing_org(const Value& v, int step) {
+    const std::uint32_t index = org_ref(v);
+    const OrganisationSpec& o = spec_.organisations[index];
+    if (step < o.founded_step) {
+      reader_.fail(v, "organisation " + quote(o.id) + " does not exist yet in " + month(step) + " (founded " +
+                          month(o.founded_step) + ")");
+    }
+    if (step >= o.closed_step) {
+      reader_.fail(v, "organisation " + quote(o.id) + " no longer exists in " + month(step) + " (closed " +
+                          month(o.closed_step) + ")");
+    }
+    note_use(index, step, v, UseKind::Event);
+    return index;
+  }
+
   void read_payer(const Map& m, EventSpec& e, const Value& recipient, const std::string& same_problem) {
     const auto from = m.get("from");
     const auto external = m.get("from_external");

@@ -85,6 +85,26 @@ TEST(ScheduledEvents, ClosingAnEmployerSendsItsWorkersBackToExclusion) {
       std::any_of(log.begin(), log.end(), [](const LoggedEvent& e) { return e.kind == "organisation_closed"; }));
 }
 
+TEST(ScheduledEvents, SetCapacityOpensJobsFromItsMonthAndLaysOffBeyondALoweredOne) {
+  SpecBuilder b(7);
+  quiet_reintegration(b);
+  b.param("reintegration.direct_hire_rate", 1.0);  // every vacancy is filled at once
+  const auto company = b.org("company", OrgKind::MunicipalCompany);
+  b.people(20);
+  auto open = event(2, EventAction::SetCapacity);
+  open.target = company;
+  open.social_jobs = 8;
+  auto lower = event(4, EventAction::SetCapacity);
+  lower.target = company;
+  lower.social_jobs = 3;
+  b.spec().events = {open, lower};
+  MemoryRecorder rec;
+  run_scenario(b.build(), rec);
+  EXPECT_EQ(rec.series(0, "employed_in_municipal_companies"), (std::vector<double>{0, 0, 8, 8, 3, 3, 3}));
+  EXPECT_EQ(rec.series(0, "people_excluded"), (std::vector<double>{20, 20, 12, 12, 17, 17, 17}));
+  EXPECT_EQ(rec.series(0, "people_total"), (std::vector<double>(7, 20)));
+}
+
 TEST(ScheduledEvents, SetParameterTakesEffectFromItsMonth) {
   SpecBuilder b(6);
   quiet_reintegration(b);

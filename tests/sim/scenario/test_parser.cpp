@@ -293,9 +293,22 @@ std::vector<BadCase> bad_cases() {
                            "awards: [{organisation: ngo1}]}\n")},
       {"event_action_typo", 9, 29, "events[0].action",
        "expected one of add_tie, end_tie, close_organisation, transfer, set_parameter, found_organisation, sign_pact, "
-       "start_programme, end_programme; got \"add_ties\" (did you mean \"add_tie\"?)",
+       "start_programme, end_programme, set_capacity; got \"add_ties\" (did you mean \"add_tie\"?)",
        kHead + std::string("events:\n"
                            "  - {date: 2012-03, action: add_ties, source: city, target: ngo1, kind: grant}\n")},
+      {"set_capacity_wrong_kind", 9, 76, "events[0].social_jobs",
+       "social_jobs is only for organisations of kind social_cooperative, municipal_company or business; \"ngo1\" "
+       "is a ngo",
+       kHead + std::string("events:\n"
+                           "  - {date: 2012-03, action: set_capacity, organisation: ngo1, social_jobs: 4}\n")},
+      {"set_capacity_nothing", 9, 5, "events[0]",
+       "set_capacity needs at least one of social_jobs, programme_places, shelter_places, flat_places",
+       kHead + std::string("events:\n"
+                           "  - {date: 2012-03, action: set_capacity, organisation: ngo1}\n")},
+      {"set_capacity_before_founded", 9, 57, "events[0].organisation",
+       "organisation \"coop\" does not exist yet in 2012-03 (founded 2012-07)",
+       kHead + std::string("events:\n"
+                           "  - {date: 2012-03, action: set_capacity, organisation: coop, social_jobs: 4}\n")},
       {"event_key_for_other_action", 9, 76, "events[0].kind",
        "unknown key \"kind\" for action transfer; allowed keys: date, action, note, from, from_external, to, "
        "amount_pln",

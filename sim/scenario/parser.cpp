@@ -294,7 +294,9 @@ class Parser {
     for_each_section("new_cooperatives", [&](const Value& v) { read_new_cooperatives(v); });
     for_each_section("people", [&](const Value& v) { read_people(v); });
     for_each_section("ties", [&](const Value& v) {
-      for (const auto& item : reader_.list(v, true)) spec_.ties.push_back(read_tie(item));
+      for (const auto& item : reader_.list(v, true)) {
+        if (auto tie = read_tie(item)) spec_.ties.push_back(*tie);
+      }
     });
     // Programmes are read before events wherever they stand in the file, so events can
     // name any of them.
@@ -305,7 +307,9 @@ class Parser {
     for_each_section("markets", [&](const Value& v) { read_markets(v); });
     std::size_t event_index = 0;
     for_each_section("events", [&](const Value& v) {
-      for (const auto& item : reader_.list(v, true)) spec_.events.push_back(read_event(item, event_index++));
+      for (const auto& item : reader_.list(v, true)) {
+        if (auto event = read_event(item, event_index++)) spec_.events.push_back(std::move(*event));
+      }
     });
     resolve_foundings();
     std::stable_sort(spec_.events.begin(), spec_.events.end(),
@@ -455,6 +459,12 @@ class Parser {
     if (v.origin == nullptr) return id;
     const auto it = v.origin->organisations.find(id);
     return it == v.origin->organisations.end() ? id : it->second;
+  }
+
+  // Whether an include renamed this reference. A rename may map several organisations of a
+  // policy onto one of a smaller place; such collapsed references are merged, not errors.
+  [[nodiscard]] static bool renamed(const Value& v) {
+    return v.node.IsScalar() && renamed_org(v, v.node.Scalar()) != v.node.Scalar();
   }
 
   [[nodiscard]] static double scale_of(const Value& v) { return v.origin == nullptr ? 1.0 : v.origin->scale; }
@@ -662,12 +672,15 @@ class Parser {
     std::vector<std::pair<std::uint32_t, Value>> out;
     for (const auto& item : items) {
       const std::uint32_t index = org_ref(item);
+      bool listed = false;
       for (const auto& [earlier, at] : out) {
-        if (earlier == index) {
+        if (earlier != index) continue;
+        if (!renamed(item) && !renamed(at)) {
           reader_.fail(item, "organisation " + quote(spec_.organisations[index].id) + " is listed twice");
         }
+        listed = true;  // two names the include made one: listed once
       }
-      out.emplace_back(index, item);
+      if (!listed) out.emplace_back(index, item);
     }
     return out;
   }
@@ -1020,22 +1033,27 @@ class Parser {
   }
 
   // The two different organisations a tie joins: keys source and target.
-  std::pair<std::uint32_t, std::uint32_t> tie_ends(const Map& m) const {
-    const std::uint32_t source = org_ref(m.require("source"));
+  // nullopt when an include renamed both ends to one organisation: the tie is dropped.
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> tie_ends(const Map& m) const {
+    const Value source_value = m.require("source");
+    const std::uint32_t source = org_ref(source_value);
     const Value target = m.require("target");
     const std::uint32_t target_index = org_ref(target);
+    if (source == target_index && (renamed(source_value) || renamed(target))) return std::nullopt;
     if (source == target_index) {
       reader_.fail(target, "a tie needs two different organisations; source and target are both " +
                                quote(spec_.organisations[source].id));
     }
-    return {source, target_index};
+    return std::pair{source, target_index};
   }
 
-  TieSpec read_tie(const Value& item) {
+  std::optional<TieSpec> read_tie(const Value& item) {
     const Map m(reader_, item);
     m.allow({"source", "target", "kind", "strength", "start", "end"});
     TieSpec t;
-    std::tie(t.source, t.target) = tie_ends(m);
+    const auto ends = tie_ends(m);
+    if (!ends) return std::nullopt;
+    std::tie(t.source, t.target) = *ends;
     t.kind = tie_kind(m.require("kind"));
     if (const auto s = m.get("strength")) t.strength = share(*s);
     if (const auto s = m.get("start")) t.start_step = step_not_after_run(*s);
@@ -1154,7 +1172,16 @@ class Parser {
       AwardSpec award = read_award(a, f);
       overflow = overflow || __builtin_add_overflow(monthly_total, award.monthly, &monthly_total);
       overflow = overflow || __builtin_add_overflow(once_total, award.amount, &once_total);
-      f.awards.push_back(award);
+      const auto same = std::find_if(f.awards.begin(), f.awards.end(),
+                                     [&](const AwardSpec& x) { return x.organisation == award.organisation; });
+      if (same == f.awards.end()) {
+        f.awards.push_back(award);
+      } else {  // two recipients an include renamed to one: one award of both sizes
+        same->monthly += award.monthly;
+        same->amount += award.amount;
+        same->places += award.places;
+        same->rent_free_months = std::max(same->rent_free_months, award.rent_free_months);
+      }
     }
     if (f.kind != ProgrammeKind::InKind) check_budget(*budget, f, monthly_total, once_total, overflow);
     return f;
@@ -1225,7 +1252,7 @@ class Parser {
     const Value org = m.require("organisation");
     award.organisation = org_ref(org);
     for (const auto& earlier : f.awards) {
-      if (earlier.organisation == award.organisation) {
+      if (earlier.organisation == award.organisation && !renamed(org)) {
         reader_.fail(org, "organisation " + quote(spec_.organisations[award.organisation].id) +
                               " already has an award in this programme");
       }
@@ -1328,7 +1355,8 @@ class Parser {
   }
 
   // `index` is the event's position in the file, for messages.
-  EventSpec read_event(const Value& item, std::size_t index) {
+  // nullopt for a tie event whose ends an include renamed to one organisation.
+  std::optional<EventSpec> read_event(const Value& item, std::size_t index) {
     const Map m(reader_, item);
     const Value action_value = m.require("action");
     static const std::vector<std::string> action_names = [] {
@@ -1360,7 +1388,9 @@ class Parser {
     switch (e.action) {
       case EventAction::AddTie:
       case EventAction::EndTie: {
-        std::tie(e.source, e.target) = tie_ends(m);
+        const auto ends = tie_ends(m);
+        if (!ends) return std::nullopt;
+        std::tie(e.source, e.target) = *ends;
         e.tie_kind = tie_kind(m.require("kind"));
         if (const auto s = m.get("strength")) e.strength = share(*s);
         if (const auto end = m.get("end")) {

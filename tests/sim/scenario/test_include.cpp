@@ -182,6 +182,55 @@ TEST_F(IncludeTest, NestedIncludesComposeRenamesAndScales) {
   EXPECT_EQ(spec.organisations[coop.founders[0]].id, "hall");
 }
 
+// A policy for a big city read for a small town: several of its partners become one.
+TEST_F(IncludeTest, RenamesThatMakeTwoOrganisationsOneMergeTheirReferences) {
+  write("place.yaml", kPlace);
+  write("big-city-policy.yaml",
+        "funding_programmes:\n"
+        "  - id: places\n"
+        "    name: Places at partner NGOs\n"
+        "    kind: grant\n"
+        "    funder: city\n"
+        "    start: 2012-03\n"
+        "    end: 2013-03\n"
+        "    budget_pln: 48000\n"
+        "    awards:\n"
+        "      - {organisation: ngo_a, monthly_pln: 1500, places: 1}\n"
+        "      - {organisation: ngo_b, monthly_pln: 2500, places: 2}\n"
+        "ties:\n"
+        "  - {source: ngo_a, target: ngo_b, kind: partnership}\n"
+        "  - {source: city, target: ngo_b, kind: referral}\n"
+        "events:\n"
+        "  - {date: 2012-05, action: sign_pact, note: Pact, signatories: [city, ngo_a, ngo_b]}\n"
+        "  - {date: 2012-06, action: add_tie, source: ngo_b, target: ngo_a, kind: informal}\n");
+  const std::string top =
+      write("top.yaml",
+            "metadata: {name: t}\n"
+            "include:\n"
+            "  - place.yaml\n"
+            "  - {file: big-city-policy.yaml, organisations: {city: hall, ngo_a: help, ngo_b: help}}\n");
+  const ScenarioSpec spec = load_scenario(top);
+  ASSERT_EQ(spec.programmes.size(), 1U);
+  ASSERT_EQ(spec.programmes[0].awards.size(), 1U);  // one award of both sizes
+  EXPECT_EQ(spec.programmes[0].awards[0].monthly, pln_to_grosze(4000.0));
+  EXPECT_EQ(spec.programmes[0].awards[0].places, 3);
+  ASSERT_EQ(spec.ties.size(), 1U);  // help-help is dropped, hall-help kept
+  EXPECT_EQ(spec.ties[0].kind, TieKind::Referral);
+  ASSERT_EQ(spec.events.size(), 1U);  // the pact of hall and help; the tie event is dropped
+  EXPECT_EQ(spec.events[0].signatories.size(), 2U);
+}
+
+TEST_F(IncludeTest, ListingOneOrganisationTwiceIsStillAnErrorWithoutRenames) {
+  write("place.yaml", kPlace);
+  const std::string top = write("top.yaml",
+                                "metadata: {name: t}\n"
+                                "include: [place.yaml]\n"
+                                "events:\n"
+                                "  - {date: 2012-05, action: sign_pact, note: P, signatories: [hall, help, hall]}\n");
+  const ScenarioError e = error_of(top);
+  EXPECT_NE(e.problem().find("organisation \"hall\" is listed twice"), std::string::npos) << e.what();
+}
+
 TEST_F(IncludeTest, ErrorsInAnIncludedFileNameThatFile) {
   write("place.yaml", kPlace);
   write("broken.yaml",

@@ -450,9 +450,7 @@ std::string readable(double v) {
   char buf[64];
   const double magnitude = std::fabs(v);
   if (magnitude >= 1000.0) {
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  } else if (magnitude >= 10.0) {
-    std::snprintf(buf, sizeof buf, "%.1f", v);
+    std::snprintf(buf, sizeof buf, "%.0f", v);  // PLN: whole zlotys, no exponent
   } else {
     std::snprintf(buf, sizeof buf, "%.3g", v);
   }

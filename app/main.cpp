@@ -1,10 +1,11 @@
-// partnersim command line: run, validate, params, info.
+// partnersim command line: run, compare, validate, params, metrics, info.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 #include <string>
 
 #include "app/commands.h"
+#include "app/compare.h"
 
 namespace {
 
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
       "  partnersim run scenarios/examples/minimal.yaml -o results/minimal.h5\n"
       "  partnersim run scenarios/examples/minimal.yaml --replicates 8 --threads 2 --set "
       "reintegration.referral_rate=0.1\n"
+      "  partnersim compare A.yaml B.yaml --replicates 20 -o results/compare/\n"
       "  partnersim validate scenarios/examples/minimal.yaml\n"
       "  partnersim params\n"
       "  partnersim info results/minimal.h5\n"
@@ -47,6 +49,23 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.set, "Override a module parameter: module.param=value (repeatable)");
   run_cmd->add_flag("--force", run.force, "Replace an existing result file (only once the new one is complete)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary line");
+
+  CompareOptions compare;
+  auto* compare_cmd = cli.add_subcommand(
+      "compare", "Run two scenarios with common random numbers and compare their key outcomes (docs/COMPARE.md)");
+  compare_cmd->add_option("scenario_a", compare.scenario_a, "Scenario A (YAML): the reference")->required();
+  compare_cmd->add_option("scenario_b", compare.scenario_b, "Scenario B (YAML): compared with A")->required();
+  compare_cmd->add_option("-o,--output", compare.output_dir, "Folder for both results, compare.json and summary.csv")
+      ->required();
+  compare_cmd->add_option("--steps", compare.steps, "Number of monthly steps for both (overrides the scenarios)")
+      ->check(CLI::PositiveNumber);
+  compare_cmd->add_option("--seed", compare.seed, "Random seed for both (default: A's seed)");
+  compare_cmd->add_option("--replicates", compare.replicates, "Replicates for both (default: A's)")
+      ->check(CLI::PositiveNumber);
+  compare_cmd->add_option("--threads", compare.threads, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  compare_cmd->add_flag("--force", compare.force, "Replace existing results and comparison in the folder");
+  compare_cmd->add_flag("-q,--quiet", compare.quiet, "No progress bar and no closing line (the table is printed)");
 
   std::string validate_path;
   auto* validate_cmd = cli.add_subcommand("validate", "Check a scenario file without running it");
@@ -76,6 +95,10 @@ int main(int argc, char** argv) {
   if (*run_cmd) {
     run.command_line = joined_command_line(argc, argv);
     return run_command(run);
+  }
+  if (*compare_cmd) {
+    compare.command_line = joined_command_line(argc, argv);
+    return compare_command(compare);
   }
   if (*validate_cmd) return validate_command(validate_path);
   if (*params_cmd) return params_command(module, params_markdown);

@@ -594,7 +594,9 @@ class Parser {
     const Grosze amount = money(v, positive);
     const double scale = scale_of(v);
     if (scale == 1.0) return amount;
-    return static_cast<Grosze>(std::floor(static_cast<double>(amount) * scale));
+    // The relative nudge keeps 1,440,000.00 x 0.086 at 123,840.00, not 123,839.99 from the
+    // binary error of 0.086.
+    return static_cast<Grosze>(std::floor(static_cast<double>(amount) * scale * (1.0 + 1e-12)));
   }
 
   [[nodiscard]] std::int64_t scaled(const Value& v, std::int64_t n, std::int64_t max) const {

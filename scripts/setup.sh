@@ -51,10 +51,14 @@ case "$job" in
   run)
     build release
     bin=build/release/app/partnersim
-    mkdir -p results
-    "$bin" run scenarios/examples/minimal.yaml -o results/minimal.h5 --force
-    "$bin" info results/minimal.h5
-    /usr/bin/python3 -m analysis plot results/minimal.h5 -o results/minimal.png
+    mkdir -p results/compare
+    # Both directions of the counterfactual, each pair with common random numbers.
+    "$bin" compare scenarios/poznan.yaml scenarios/counterfactual/poznan-under-sopot-model.yaml \
+      -o results/compare/poznan --replicates 20 --force
+    "$bin" compare scenarios/sopot.yaml scenarios/counterfactual/sopot-under-poznan-model.yaml \
+      -o results/compare/sopot --replicates 20 --force
+    /usr/bin/python3 -m analysis report results/compare
+    echo "setup: report at results/compare/report.html (and report.md, plots beside it)"
     ;;
   test)
     scripts/check-format.sh

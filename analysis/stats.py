@@ -77,7 +77,8 @@ def kaplan_meier(duration, event, entry=None, level: float = LEVEL) -> pd.DataFr
     time t if entry < t <= duration.
 
     Returns one row per distinct event time (and a first row at time 0): time, at_risk,
-    closed, censored (subjects censored in (previous time, time]), survival, and a pointwise
+    closed, censored (subjects censored from the previous event time, inclusive, to this one,
+    exclusive; those censored after the last closure are in no row), survival, and a pointwise
     `level` CI from Greenwood's variance on the log(-log) scale (stays within [0, 1]).
     """
     duration = np.asarray(duration, dtype=float)
@@ -95,7 +96,7 @@ def kaplan_meier(duration, event, entry=None, level: float = LEVEL) -> pd.DataFr
     for t in np.unique(duration[event]):
         at_risk = int(np.sum((entry < t) & (duration >= t)))
         closed = int(np.sum(event & (duration == t)))
-        censored = int(np.sum(~event & (duration > previous) & (duration < t)))
+        censored = int(np.sum(~event & (duration >= previous) & (duration < t)))
         previous = t
         if at_risk == 0:
             continue

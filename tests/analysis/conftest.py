@@ -1,4 +1,5 @@
-"""Shared fixtures of the analysis tests: one result made by the partnersim CLI per session.
+"""Shared fixtures of the analysis tests: one result and one comparison made by the partnersim
+CLI per session.
 
 PARTNERSIM_BIN names the CLI (set by ctest); PARTNERSIM_SCENARIO may name another scenario
 than scenarios/examples/minimal.yaml. Tests using `result` are skipped without the CLI.
@@ -7,6 +8,7 @@ than scenarios/examples/minimal.yaml. Tests using `result` are skipped without t
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -40,4 +42,45 @@ def result(tmp_path_factory) -> Path:
     assert done.returncode == 0, f"partnersim failed:\n{done.stdout}\n{done.stderr}"
     assert out.exists()
     assert not list(out.parent.glob(".r.h5.partial-*")), "temporary file left behind"
+    return out
+
+
+def _partnersim() -> str:
+    binary = os.environ.get("PARTNERSIM_BIN", "")
+    if not binary or not os.access(binary, os.X_OK):
+        pytest.skip("PARTNERSIM_BIN does not name the partnersim executable")
+    return binary
+
+
+#: The changed parameter of the variant scenario (B) of the `comparison` fixture.
+VARIANT = ("referral_rate: 0.04", "referral_rate: 0.12")
+
+
+@pytest.fixture(scope="session")
+def comparison(tmp_path_factory) -> Path:
+    """A comparison folder made by `partnersim compare A B -o DIR --replicates 3` (the example's
+    own 48 steps: it dates organisations up to 2015-07, so a shorter run is invalid):
+    A = SCENARIO, B = SCENARIO with a higher referral rate and its own name (written to tmp).
+    Skipped while the CLI has no `compare` subcommand."""
+    binary = _partnersim()
+    usage = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=60).stdout
+    if not re.search(r"^\s+compare\s", usage, flags=re.M):  # the Subcommands list of --help
+        pytest.skip(f"{binary} has no `compare` subcommand yet (issue 4); the report tests need it")
+    root = tmp_path_factory.mktemp("compare")
+    text = SCENARIO.read_text(encoding="utf-8")
+    if VARIANT[0] not in text:
+        pytest.skip(f"{SCENARIO} does not set {VARIANT[0]}: no variant to compare with")
+    variant = root / "more-referrals.yaml"
+    name_line = next(line for line in text.splitlines() if line.strip().startswith("name:"))
+    variant.write_text(text.replace(VARIANT[0], VARIANT[1]).replace(name_line, name_line + " with more referrals", 1),
+                       encoding="utf-8")
+    out = root / "cmp"
+    done = subprocess.run(
+        [binary, "compare", str(SCENARIO), str(variant), "-o", str(out), "--replicates", "3", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, f"partnersim compare failed:\n{done.stdout}\n{done.stderr}"
+    assert (out / "compare.json").is_file(), sorted(p.name for p in out.iterdir())
     return out

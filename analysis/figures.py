@@ -27,6 +27,16 @@ from .network import spring_layout  # noqa: E402
 
 #: One colour per scenario, in order (colour-blind-safe pair first).
 SCENARIO_COLOURS = ["#1f77b4", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e"]
+#: One line style per scenario too, so identical curves stay visible and print in grey.
+SCENARIO_STYLES = ["-", "--", ":", "-."]
+
+
+def _style(i: int) -> dict:
+    return {"color": SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)], "ls": SCENARIO_STYLES[i % len(SCENARIO_STYLES)]}
+
+
+#: Percent tick labels without trailing zeros ("0.5%", "3%").
+PERCENT = FuncFormatter(lambda x, _pos=None: f"{x:g}%")
 
 #: Reintegration states: metric -> plain-language label.
 PEOPLE_STATES = {
@@ -105,18 +115,20 @@ def _thousands(x, _pos=None) -> str:
     return f"{x:,.0f}".replace(",", "\u2009")  # thin space groups digits (Polish and SI style)
 
 
-def _band(ax, summary: pd.DataFrame, colour: str, label: str, scale: float = 1.0) -> None:
-    """Mean line and CI band of one scenario's summary rows (month, mean, ci_low, ci_high)."""
+def _band(ax, summary: pd.DataFrame, i: int, label: str, scale: float = 1.0) -> None:
+    """Mean line and CI band of scenario i's summary rows (month, mean, ci_low, ci_high). Every
+    quantity drawn this way is non-negative, so the band is clipped at 0."""
     x = _dates(summary["month"])
-    ax.plot(x, summary["mean"] * scale, color=colour, lw=1.8, label=label, gid=label)
-    low, high = summary["ci_low"] * scale, summary["ci_high"] * scale
-    ax.fill_between(x, low.fillna(summary["mean"] * scale), high.fillna(summary["mean"] * scale),
-                    color=colour, alpha=0.2, lw=0)
+    style = _style(i)
+    ax.plot(x, summary["mean"] * scale, lw=1.8, label=label, gid=label, **style)
+    low = (summary["ci_low"].fillna(summary["mean"]) * scale).clip(lower=0.0)
+    high = summary["ci_high"].fillna(summary["mean"]) * scale
+    ax.fill_between(x, low, high, color=style["color"], alpha=0.2, lw=0)
 
 
 def _scenario_legend(fig, labels: list[str], y: float = 0.935, extra: list | None = None,
                      band: str = "95% CI across replicates") -> None:
-    handles = [Line2D([], [], color=SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)], lw=2) for i in range(len(labels))]
+    handles = [Line2D([], [], lw=2, **_style(i)) for i in range(len(labels))]
     names = [_wrap(label, 60) for label in labels]
     handles.append(Patch(color="grey", alpha=0.25))
     names.append(band)
@@ -154,9 +166,9 @@ def people_by_state(runs: dict[str, Path]) -> Plot:
     for ax, (metric, name) in zip(axes.flat, PEOPLE_STATES.items()):
         for i, label in enumerate(labels):
             rows = summary[(summary["scenario"] == label) & (summary["metric"] == metric)]
-            _band(ax, rows, SCENARIO_COLOURS[i], label, scale=100.0)
+            _band(ax, rows, i, label, scale=100.0)
         ax.set_title(_wrap(name, 34), fontsize=10)
-        ax.yaxis.set_major_formatter(PercentFormatter(decimals=None))
+        ax.yaxis.set_major_formatter(PERCENT)
         ax.set_ylim(bottom=0)
         _time_axis(ax)
     for ax in axes[:, 0]:
@@ -194,7 +206,7 @@ def social_economy_jobs(runs: dict[str, Path]) -> Plot:
         (axes[1], "jobs_per_1000", "jobs per 1,000 people tracked", "Per 1,000 excluded people tracked"),
     ]:
         for i, label in enumerate(labels):
-            _band(ax, summary[(summary["scenario"] == label) & (summary["metric"] == metric)], SCENARIO_COLOURS[i], label)
+            _band(ax, summary[(summary["scenario"] == label) & (summary["metric"] == metric)], i, label)
         ax.set_ylabel(ylabel)
         ax.set_title(title, fontsize=11)
         ax.set_ylim(bottom=0)
@@ -220,16 +232,17 @@ def cooperative_survival(runs: dict[str, Path]) -> Plot:
         for i, label in enumerate(labels):
             frame = lifetimes[label]
             frame = frame[frame["route"] == route] if len(frame) else frame
-            colour = SCENARIO_COLOURS[i]
+            style = _style(i)
+            colour = style["color"]
             if len(frame) == 0:
-                handles.append((Line2D([], [], color=colour, lw=2), f"{_wrap(label, 34)}: none"))
+                handles.append((Line2D([], [], lw=2, **style), f"{_wrap(label, 34)}: none"))
                 continue
             curve = stats.kaplan_meier(frame["duration"], frame["closed"], frame["entry"])
             years = curve["time"].to_numpy() / 12.0
             end = frame["duration"].max() / 12.0
             x = np.append(years, end)
-            ax.step(x, np.append(curve["survival"], curve["survival"].iloc[-1]), where="post", color=colour, lw=1.8,
-                    gid=f"{route}|{label}")
+            ax.step(x, np.append(curve["survival"], curve["survival"].iloc[-1]), where="post", lw=1.8, gid=f"{route}|{label}",
+                    **style)
             ax.fill_between(x, np.append(curve["ci_low"], curve["ci_low"].iloc[-1]),
                             np.append(curve["ci_high"], curve["ci_high"].iloc[-1]), step="post", color=colour,
                             alpha=0.15, lw=0)
@@ -239,7 +252,7 @@ def cooperative_survival(runs: dict[str, Path]) -> Plot:
                 s = [stats.survival_at(curve, t) for t in at]
                 ax.plot(at / 12.0, s, "|", color=colour, ms=9, mew=1.2)
             n, closed = len(frame), int(frame["closed"].sum())
-            handles.append((Line2D([], [], color=colour, lw=2),
+            handles.append((Line2D([], [], lw=2, **style),
                             f"{_wrap(label, 34)}\n{n} cooperative-runs, {closed} closed"))
         ax.set_title(route, fontsize=11)
         ax.set_xlabel("years since founding")
@@ -328,7 +341,7 @@ def public_cost_per_reintegration(runs: dict[str, Path]) -> Plot:
     fig, ax = plt.subplots(figsize=(11, 5.6))
     for i, label in enumerate(labels):
         rows = summary[summary["scenario"] == label].sort_values("month")
-        _band(ax, rows, SCENARIO_COLOURS[i], label, scale=1e-3)
+        _band(ax, rows, i, label, scale=1e-3)
     ax.set_ylabel("thousand PLN of public money per job entry")
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.set_ylim(bottom=0)
@@ -358,8 +371,7 @@ def network_structure(runs: dict[str, Path]) -> Plot:
          "clustering (transitivity)"),
     ]:
         for i, label in enumerate(labels):
-            _band(ax, summary[(summary["scenario"] == label) & (summary["metric"] == metric)], SCENARIO_COLOURS[i],
-                  label)
+            _band(ax, summary[(summary["scenario"] == label) & (summary["metric"] == metric)], i, label)
         ax.set_title(title, fontsize=11)
         ax.set_ylabel(ylabel)
         ax.set_ylim(0, 1)

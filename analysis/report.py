@@ -114,8 +114,7 @@ def _findings(c: Comparison) -> list[str]:
             unclear.append(label)
         else:
             undetermined.append(label)
-    sentences = clear or ["No outcome differs clearly between the scenarios (every 95% CI of the paired "
-                          "difference contains zero)."]
+    sentences = clear or ["No outcome differs clearly between the scenarios."]
     if unclear:
         sentences.append("No clear difference (the 95% CI of the paired difference contains zero): "
                          + "; ".join(unclear) + ".")
@@ -301,9 +300,10 @@ def render(folder: str | os.PathLike) -> list[Path]:
         return written
     title = "Comparisons: " + "; ".join(s.comparison.title for s in sections)
     md = [f"# Comparisons in {folder.name or folder}", "", f"{len(sections)} comparison(s), one section each. "
-          "Each subfolder also has its own report.", ""]
+          "Each subfolder also has its own report.", "", f"Made by `/usr/bin/python3 -m analysis report {folder}`.", ""]
     body = [f"<h1>Comparisons in {_e(folder.name or folder)}</h1>",
-            f"<p>{len(sections)} comparison(s), one section each. Each subfolder also has its own report.</p><ul>"]
+            f"<p>{len(sections)} comparison(s), one section each. Each subfolder also has its own report. Made by "
+            f"<code>/usr/bin/python3 -m analysis report {_e(folder)}</code>.</p><ul>"]
     body += [f"<li><a href='#pair-{i}'>{_e(s.comparison.title)}</a> (<code>{_e(s.comparison.folder.name)}/"
              f"</code>)</li>" for i, s in enumerate(sections)]
     body.append("</ul>")

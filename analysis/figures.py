@@ -458,6 +458,63 @@ def network_snapshot(runs: dict[str, Path]) -> Plot:
                 "positions carry no meaning beyond who is tied to whom.", fig)
 
 
+#: Quantities of the paired-difference plot: name -> (title, y label, function of the wide
+#: per-replicate frame of metrics).
+DIFFERENCES = {
+    "share_employed_social": ("Employed in the social economy", "difference in share of people tracked (points)",
+                              lambda w: 100.0 * w["people_employed_social"] / w["people_total"]),
+    "share_employed_open": ("Employed on the open labour market", "difference in share of people tracked (points)",
+                            lambda w: 100.0 * w["people_employed_open"] / w["people_total"]),
+    "jobs_per_1000": ("Social-economy jobs per 1,000 people tracked", "difference in jobs per 1,000",
+                      lambda w: 1000.0 * w["social_economy_jobs"] / w["people_total"]),
+    "spending_per_person": ("Public spending since the start per person tracked", "difference in PLN per person",
+                            lambda w: w["public_spending_cumulative_pln"] / w["people_total"]),
+}
+
+
+def paired_differences(runs: dict[str, Path]) -> Plot:
+    """B - A replicate by replicate over time, for scenarios run with common random numbers."""
+    if len(runs) != 2:
+        raise ValueError("paired differences need exactly two scenarios")
+    a, b = list(runs)
+    tidy = _load(runs, ["people_total", "people_employed_social", "people_employed_open", "social_economy_jobs",
+                        "public_spending_cumulative_pln"])
+    wide = tidy.pivot_table(index=["scenario", "replicate", "month"], columns="metric", values="value").reset_index()
+    parts = []
+    for name, (_title, _ylabel, quantity) in DIFFERENCES.items():
+        part = wide[["scenario", "replicate", "month"]].copy()
+        part["metric"] = name
+        part["value"] = quantity(wide)
+        parts.append(part)
+    diff = stats.paired_differences(pd.concat(parts, ignore_index=True), a, b)
+    fig, axes = plt.subplots(2, 2, figsize=(13, 8.2), sharex=True)
+    colour = SCENARIO_COLOURS[1]
+    for ax, (name, (title, ylabel, _q)) in zip(axes.flat, DIFFERENCES.items()):
+        rows = diff[diff["metric"] == name].sort_values("month")
+        x = _dates(rows["month"])
+        ax.axhline(0.0, color="black", lw=0.8)
+        ax.plot(x, rows["mean"], color=colour, lw=1.8, gid=name)
+        ax.fill_between(x, rows["ci_low"].fillna(rows["mean"]), rows["ci_high"].fillna(rows["mean"]), color=colour,
+                        alpha=0.25, lw=0)
+        ax.set_title(title, fontsize=11)
+        ax.set_ylabel(ylabel)
+        _time_axis(ax)
+    fig.suptitle(_wrap(f"Paired difference B \u2212 A, replicate by replicate: B = {b}, A = {a}", 110), fontsize=12)
+    handles = [Line2D([], [], color=colour, lw=2), Patch(color=colour, alpha=0.25), Line2D([], [], color="black", lw=0.8)]
+    fig.legend(handles, ["mean difference B \u2212 A", "95% CI of the paired difference", "no difference"],
+               loc="upper center", bbox_to_anchor=(0.5, 0.92), ncol=3, frameon=False, fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 0.88))
+    return Plot("paired_differences", "Paired differences over time",
+                "Difference B \u2212 A of each quantity, computed replicate by replicate (replicate r of both scenarios "
+                "uses the same random numbers) and then averaged; band: 95% Student-t CI of the mean difference. "
+                "Where the band does not cover the zero line, the difference is clearly not chance. Shares and "
+                "per-person quantities, so scenarios of different population sizes compare; months present in only "
+                "one scenario are left out.", fig)
+
+
 #: Every plot of the report, in the order shown.
 ALL = [people_by_state, social_economy_jobs, cooperative_survival, revenue_mix, public_cost_per_reintegration,
        network_structure, network_snapshot]
+
+#: Drawn after ALL when the scenarios share random numbers (common_random_numbers in compare.json).
+PAIRED = [paired_differences]

@@ -131,9 +131,13 @@ def _reproduce(c: Comparison) -> list[str]:
 
 
 def make_plots(c: Comparison) -> list[dict]:
-    """Draws every plot of `figures.ALL` into the comparison folder (PNG and SVG)."""
+    """Draws every plot of `figures.ALL` into the comparison folder (PNG and SVG), and those of
+    `figures.PAIRED` when the two scenarios share random numbers."""
     made = []
-    for draw in figures.ALL:
+    draws = list(figures.ALL)
+    if c.info.get("common_random_numbers") is True and len(c.scenarios) == 2:
+        draws += figures.PAIRED
+    for draw in draws:
         plot = draw(c.labels)
         try:
             paths = plot.save(c.folder)

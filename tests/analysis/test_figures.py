@@ -62,3 +62,27 @@ def test_revenue_bars_are_yearly_sums_by_source(result):
             expected = [values[:, years == y].sum(axis=1).mean() / 1000.0 for y in np.unique(years)]
             heights = [p.get_height() for p in ax.patches if p.get_gid() == f"A|{metric}"]
             np.testing.assert_allclose(heights, expected, err_msg=metric)
+
+
+def test_paired_difference_plot_is_the_mean_of_replicate_differences(result):
+    plot = figures.paired_differences({"A": result, "B": result})  # a scenario against itself: all zero
+    for ax in plot.figure.axes:
+        lines = [line for line in ax.get_lines() if line.get_gid() in figures.DIFFERENCES]
+        assert len(lines) == 1
+        np.testing.assert_array_equal(lines[0].get_ydata(), 0.0)
+    with pytest.raises(ValueError, match="exactly two"):
+        figures.paired_differences({"A": result})
+
+
+def test_paired_difference_of_two_scenarios(comparison):
+    import json
+
+    info = json.loads((comparison / "compare.json").read_text(encoding="utf-8"))
+    a, b = (comparison / s["result_file"] for s in info["scenarios"])
+    plot = figures.paired_differences({"A": a, "B": b})
+    drawn = {line.get_gid(): line.get_ydata() for ax in plot.figure.axes for line in ax.get_lines()}
+    with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+        if [m for m in fa["metrics/month"][()]] != [m for m in fb["metrics/month"][()]]:
+            pytest.skip("the compared scenarios cover different months")
+        share = [100.0 * f["metrics/people_employed_open"][()] / f["metrics/people_total"][()] for f in (fa, fb)]
+    np.testing.assert_allclose(drawn["share_employed_open"], (share[1] - share[0]).mean(axis=0))

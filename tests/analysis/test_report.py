@@ -26,6 +26,12 @@ STEMS = ["people_by_state", "social_economy_jobs", "cooperative_survival", "reve
          "public_cost_per_reintegration", "network_structure", "network_snapshot"]
 
 
+def _stems(folder: Path) -> list[str]:
+    """The plots the report of `folder` must have: all, plus the paired differences under CRN."""
+    info = json.loads((folder / "compare.json").read_text(encoding="utf-8"))
+    return STEMS + (["paired_differences"] if info.get("common_random_numbers") is True else [])
+
+
 def _is_svg(path: Path) -> bool:
     return ET.parse(path).getroot().tag.endswith("svg")
 
@@ -45,7 +51,7 @@ def rendered(comparison, tmp_path_factory):
 
 def test_report_writes_html_markdown_and_every_plot(rendered):
     assert (rendered / "report.html").is_file() and (rendered / "report.md").is_file()
-    for stem in STEMS:
+    for stem in _stems(rendered):
         assert (rendered / f"{stem}.png").read_bytes()[:8] == PNG, stem
         assert _is_svg(rendered / f"{stem}.svg"), stem
 
@@ -105,7 +111,7 @@ def test_report_names_the_scenarios_and_how_to_reproduce(rendered):
 def test_html_is_self_contained(rendered):
     page = (rendered / "report.html").read_text(encoding="utf-8")
     sources = re.findall(r"""src=['"]([^'"]*)['"]""", page)
-    assert len(sources) == len(STEMS)
+    assert len(sources) == len(_stems(rendered))
     for src in sources:
         assert src.startswith("data:image/png;base64,"), src[:60]
         assert base64.b64decode(src.split(",", 1)[1])[:8] == PNG
@@ -117,7 +123,7 @@ def test_markdown_refers_to_existing_plots(rendered):
     md = (rendered / "report.md").read_text(encoding="utf-8")
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
     links = re.findall(r"\[[^\]]*\.svg\]\(([^)]+)\)", md)
-    assert sorted(Path(i).stem for i in images) == sorted(STEMS)
+    assert sorted(Path(i).stem for i in images) == sorted(_stems(rendered))
     for name in images:
         assert (rendered / name).read_bytes()[:8] == PNG, name
     for name in links:
@@ -139,6 +145,7 @@ def test_people_plot_draws_the_mean_shares(comparison):
 def test_subfolders_get_their_own_and_a_combined_report(comparison, tmp_path, monkeypatch):
     # the layout of the combined report is under test here, not the plots: draw one, quickly
     monkeypatch.setattr(figures, "ALL", [figures.network_structure])
+    monkeypatch.setattr(figures, "PAIRED", [])
     for name in ["first", "second"]:
         shutil.copytree(comparison, tmp_path / name)
     (tmp_path / "not-a-comparison").mkdir()

@@ -37,7 +37,7 @@ def format_number(value) -> str:
     if x == 0:
         return "0"
     magnitude = abs(x)
-    if magnitude >= 1000:
+    if magnitude >= 100:
         text = f"{x:,.0f}"
     elif magnitude >= 10:
         text = f"{x:,.1f}"
@@ -96,9 +96,15 @@ def _scenario_rows(c: Comparison) -> list[dict[str, str]]:
     return rows
 
 
+def _amount(value: float, unit: str) -> str:
+    """An absolute difference with its unit, shares as percentage points."""
+    if unit == "share":
+        return f"{format_number(abs(value) * 100.0)} percentage points"
+    return f"{format_number(abs(value))} {unit}".rstrip()
+
+
 def _findings(c: Comparison) -> list[str]:
-    """Plain-language sentences, one per outcome."""
-    a, b = c.scenarios
+    """Plain-language sentences: one per clearly non-zero difference, then the rest listed."""
     clear, unclear, undetermined = [], [], []
     for outcome in c.outcomes:
         diff = outcome.get("difference") or {}
@@ -106,15 +112,21 @@ def _findings(c: Comparison) -> list[str]:
         label = outcome.get("label") or outcome.get("name", "")
         what = verdict(diff)
         if what in ("higher", "lower"):
-            clear.append(
-                f"{label}: B ({b.name}) is {what} than A ({a.name}) by "
-                f"{format_number(abs(number(diff.get('mean'))))} {unit} on average; the 95% CI of the paired "
-                f"difference B \u2212 A, {_interval(diff)}, excludes zero.")
+            if unit == "share":  # shares read more easily as percentage points
+                scaled = {key: number(diff.get(key)) * 100.0 for key in ("ci_low", "ci_high")}
+                interval = f"{_interval(scaled)} percentage points"
+            else:
+                interval = f"{_interval(diff)} {unit}".rstrip()
+            clear.append(f"{label}: B is {what} than A by {_amount(number(diff.get('mean')), unit)} on average "
+                         f"(95% CI of the paired difference B \u2212 A: {interval}).")
         elif what == "no clear difference":
             unclear.append(label)
         else:
             undetermined.append(label)
-    sentences = clear or ["No outcome differs clearly between the scenarios."]
+    a, b = c.scenarios
+    intro = (f"A is {a.name}; B is {b.name}. A difference is called clear when the 95% confidence interval of "
+             "the paired difference B \u2212 A excludes zero.")
+    sentences = [intro] + (clear or ["No outcome differs clearly between the scenarios."])
     if unclear:
         sentences.append("No clear difference (the 95% CI of the paired difference contains zero): "
                          + "; ".join(unclear) + ".")
@@ -122,6 +134,16 @@ def _findings(c: Comparison) -> list[str]:
         sentences.append("Not determined (no confidence interval, e.g. a single replicate or an undefined "
                          "outcome): " + "; ".join(undetermined) + ".")
     return sentences
+
+
+def _period_note(c: Comparison) -> str:
+    """A warning when the scenarios cover different months ("" when they cover the same)."""
+    a, b = c.scenarios
+    if (a.start, a.steps) == (b.start, b.steps):
+        return ""
+    return (f"The scenarios cover different months (A: {a.start} to {_end_month(a.start, a.steps)}, B: {b.start} to "
+            f"{_end_month(b.start, b.steps)}): outcomes \u201cat the end\u201d compare different months, and totals "
+            "over the run cover periods of different length. The plots use calendar months.")
 
 
 def _reproduce(c: Comparison) -> list[str]:
@@ -169,6 +191,8 @@ def _markdown(section: Section, level: int, image_prefix: str) -> list[str]:
     out.append(f"Common random numbers: **{crn}** (replicate r of A and of B use the same random streams). "
                f"partnersim {c.info.get('partnersim_version', '?')}, compared {c.info.get('created', '?')}.")
     out.append("")
+    if _period_note(c):
+        out += [f"**Note.** {_period_note(c)}", ""]
     for row in _scenario_rows(c):
         if row["description"]:
             out.append(f"- **{row['key']}, {row['name']}**: {row['description']}")
@@ -229,6 +253,8 @@ def _html_section(section: Section, level: int) -> list[str]:
     crn = "yes" if c.info.get("common_random_numbers") else "no"
     out.append(f"<p>Common random numbers: <b>{crn}</b> (replicate r of A and of B use the same random streams). "
                f"partnersim {_e(c.info.get('partnersim_version', '?'))}, compared {_e(c.info.get('created', '?'))}.</p>")
+    if _period_note(c):
+        out.append(f"<p><b>Note.</b> {_e(_period_note(c))}</p>")
     out.append("<ul>")
     for row in _scenario_rows(c):
         if row["description"]:

@@ -78,7 +78,8 @@ def read_comparison(folder: str | os.PathLike) -> Comparison:
         raise ValueError(f"{path}: not a partnersim comparison (format is not {COMPARE_FORMAT!r})")
     version = _require(info, "format_version", int, str(path))
     if version > COMPARE_FORMAT_VERSION:
-        raise ValueError(f"{path}: comparison format {version}, newer than this module reads ({COMPARE_FORMAT_VERSION})")
+        raise ValueError(
+            f"{path}: comparison format {version}, newer than this module reads ({COMPARE_FORMAT_VERSION})")
     scenarios = _require(info, "scenarios", list, str(path))
     if len(scenarios) != 2:
         raise ValueError(f"{path}: 'scenarios' should list 2 scenarios, got {len(scenarios)}")

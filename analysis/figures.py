@@ -241,8 +241,8 @@ def cooperative_survival(runs: dict[str, Path]) -> Plot:
             years = curve["time"].to_numpy() / 12.0
             end = frame["duration"].max() / 12.0
             x = np.append(years, end)
-            ax.step(x, np.append(curve["survival"], curve["survival"].iloc[-1]), where="post", lw=1.8, gid=f"{route}|{label}",
-                    **style)
+            ax.step(x, np.append(curve["survival"], curve["survival"].iloc[-1]), where="post", lw=1.8,
+                    gid=f"{route}|{label}", **style)
             ax.fill_between(x, np.append(curve["ci_low"], curve["ci_low"].iloc[-1]),
                             np.append(curve["ci_high"], curve["ci_high"].iloc[-1]), step="post", color=colour,
                             alpha=0.15, lw=0)
@@ -353,9 +353,9 @@ def public_cost_per_reintegration(runs: dict[str, Path]) -> Plot:
     return Plot("public_cost_per_reintegration", "Public cost per person reintegrated",
                 "Public programme spending since the start of the run (public_spending_cumulative_pln) divided "
                 "by the entries into social jobs since the start (sum of job_entries: programme completers "
-                "placed and direct hires), per replicate; mean and 95% CI across replicates, drawn from the first month in which every "
-                "replicate has had a job entry. Early values are high because spending starts before anyone is "
-                "placed; the curve settles as entries accumulate. (The model's own metric "
+                "placed and direct hires), per replicate; mean and 95% CI across replicates, drawn from the first "
+                "month in which every replicate has had a job entry. Early values are high because spending "
+                "starts before anyone is placed; the curve settles as entries accumulate. (The model's own metric "
                 "public_spending_per_person_reintegrated_pln divides by moves to the open market instead.)", fig)
 
 
@@ -434,8 +434,9 @@ def network_snapshot(runs: dict[str, Path]) -> Plot:
         ax.scatter(position[:, 0], position[:, 1], s=40 + 10 * degree, c=colours, edgecolors="white",
                    linewidths=1.0, zorder=2)
         for (x, y), org in zip(position, nodes):
-            ax.annotate(str(table.at[org, "id"]), (x, y), xytext=(0, 4 + np.sqrt(40 + 10 * degree[index[int(org)]]) / 2),
-                        textcoords="offset points", ha="center", fontsize=7, zorder=3)
+            radius = np.sqrt(40 + 10 * degree[index[int(org)]]) / 2  # marker radius in points
+            ax.annotate(str(table.at[org, "id"]), (x, y), xytext=(0, 4 + radius), textcoords="offset points",
+                        ha="center", fontsize=7, zorder=3)
         for kind in kinds:
             if kind not in kinds_seen:
                 kinds_seen.append(kind)
@@ -500,13 +501,15 @@ def paired_differences(runs: dict[str, Path]) -> Plot:
         ax.set_ylabel(ylabel)
         _time_axis(ax)
     fig.suptitle(_wrap(f"Paired difference B \u2212 A, replicate by replicate: B = {b}, A = {a}", 110), fontsize=12)
-    handles = [Line2D([], [], color=colour, lw=2), Patch(color=colour, alpha=0.25), Line2D([], [], color="black", lw=0.8)]
+    handles = [Line2D([], [], color=colour, lw=2), Patch(color=colour, alpha=0.25),
+               Line2D([], [], color="black", lw=0.8)]
     fig.legend(handles, ["mean difference B \u2212 A", "95% CI of the paired difference", "no difference"],
                loc="upper center", bbox_to_anchor=(0.5, 0.92), ncol=3, frameon=False, fontsize=9)
     fig.tight_layout(rect=(0, 0, 1, 0.88))
     return Plot("paired_differences", "Paired differences over time",
-                "Difference B \u2212 A of each quantity, computed replicate by replicate (replicate r of both scenarios "
-                "uses the same random numbers) and then averaged; band: 95% Student-t CI of the mean difference. "
+                "Difference B \u2212 A of each quantity, computed replicate by replicate (replicate r of both "
+                "scenarios uses the same random numbers) and then averaged; band: 95% Student-t CI of the mean "
+                "difference. "
                 "Where the band does not cover the zero line, the difference is clearly not chance. Shares and "
                 "per-person quantities, so scenarios of different population sizes compare; months present in only "
                 "one scenario are left out.", fig)

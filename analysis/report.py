@@ -205,7 +205,8 @@ def _markdown(section: Section, level: int, image_prefix: str) -> list[str]:
         sa, sb, sd = o.get("a") or {}, o.get("b") or {}, o.get("difference") or {}
         mark = {"higher": "B higher", "lower": "B lower"}.get(verdict(sd), "")
         out.append(f"| {_md_escape(o.get('label') or o.get('name'))} | {_md_escape(o.get('unit', ''))} | "
-                   f"{format_number(sa.get('mean'))} {_interval(sa)} | {format_number(sb.get('mean'))} {_interval(sb)} | "
+                   f"{format_number(sa.get('mean'))} {_interval(sa)} | "
+                   f"{format_number(sb.get('mean'))} {_interval(sb)} | "
                    f"{format_number(sd.get('mean'))} {_interval(sd)} | {mark} |")
     out += ["", f"{h} What differs", ""]
     out += [f"- {s}" for s in _findings(c)]
@@ -252,7 +253,8 @@ def _html_section(section: Section, level: int) -> list[str]:
     out.append("</table>")
     crn = "yes" if c.info.get("common_random_numbers") else "no"
     out.append(f"<p>Common random numbers: <b>{crn}</b> (replicate r of A and of B use the same random streams). "
-               f"partnersim {_e(c.info.get('partnersim_version', '?'))}, compared {_e(c.info.get('created', '?'))}.</p>")
+               f"partnersim {_e(c.info.get('partnersim_version', '?'))}, "
+               f"compared {_e(c.info.get('created', '?'))}.</p>")
     if _period_note(c):
         out.append(f"<p><b>Note.</b> {_e(_period_note(c))}</p>")
     out.append("<ul>")

@@ -63,8 +63,8 @@ def test_paired_differences_pair_by_replicate():
 
 
 def test_paired_differences_drop_months_of_one_scenario_only():
-    tidy = pd.DataFrame({"scenario": ["A", "A", "B"], "replicate": [0, 0, 0], "month": ["2020-01", "2020-02", "2020-02"],
-                         "metric": "x", "value": [1.0, 2.0, 5.0]})
+    tidy = pd.DataFrame({"scenario": ["A", "A", "B"], "replicate": [0, 0, 0],
+                         "month": ["2020-01", "2020-02", "2020-02"], "metric": "x", "value": [1.0, 2.0, 5.0]})
     diff = stats.paired_differences(tidy, "A", "B")
     assert list(diff["month"]) == ["2020-02"]
     assert diff["mean"].iloc[0] == 3.0

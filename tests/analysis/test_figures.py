@@ -3,6 +3,8 @@ deterministic and keeps tied organisations together."""
 
 from __future__ import annotations
 
+import json
+
 import h5py
 import numpy as np
 import pytest
@@ -75,8 +77,6 @@ def test_paired_difference_plot_is_the_mean_of_replicate_differences(result):
 
 
 def test_paired_difference_of_two_scenarios(comparison):
-    import json
-
     info = json.loads((comparison / "compare.json").read_text(encoding="utf-8"))
     a, b = (comparison / s["result_file"] for s in info["scenarios"])
     plot = figures.paired_differences({"A": a, "B": b})

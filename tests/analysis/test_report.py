@@ -17,7 +17,7 @@ import h5py
 import numpy as np
 import pytest
 
-from analysis import figures, results, stats
+from analysis import figures
 from analysis.__main__ import main
 from analysis.report import format_number, verdict
 
@@ -231,7 +231,3 @@ def test_cli_usage_error_exits_nonzero():
         main(["report"])
     assert stop.value.code == 2
 
-
-def test_results_and_stats_are_reexported():
-    # the report builds on the documented loaders only
-    assert callable(results.tidy_metrics) and callable(stats.kaplan_meier)

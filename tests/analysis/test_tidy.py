@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import h5py
 import numpy as np
+import pytest
 
 from analysis import results, stats
 
@@ -45,7 +46,5 @@ def test_summary_is_the_mean_and_t_interval_over_replicates(result):
 
 
 def test_unknown_metric_is_an_error(result):
-    import pytest
-
     with pytest.raises(ValueError, match="no metric no_such_metric"):
         results.tidy_metrics(result, metrics=["no_such_metric"])

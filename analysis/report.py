@@ -52,6 +52,16 @@ def _interval(stats: dict) -> str:
     return f"[{format_number(stats.get('ci_low'))}, {format_number(stats.get('ci_high'))}]"
 
 
+def interval_cell(stats: dict, replicates) -> str:
+    """The CI as the outcome table shows it, with "(n=k)" when only k of the replicates had a
+    defined value."""
+    text = _interval(stats)
+    n = stats.get("n")
+    if isinstance(n, int) and isinstance(replicates, int) and n < replicates:
+        text += f" (n={n})"
+    return text
+
+
 def verdict(difference: dict) -> str:
     """"higher" or "lower" (B vs A) when the 95% CI of the paired difference excludes 0,
     "no clear difference" when it contains 0, "undetermined" when there is no interval."""
@@ -198,16 +208,17 @@ def _markdown(section: Section, level: int, image_prefix: str) -> list[str]:
             out.append(f"- **{row['key']}, {row['name']}**: {row['description']}")
     out += ["", f"{h} Outcomes", "",
             f"Mean over replicates with its 95% confidence interval (Student t); the difference is B \u2212 A, "
-            f"paired by replicate. A = {a.name}; B = {b.name}.", "",
+            f"paired by replicate; (n=k): only k replicates had a defined value. A = {a.name}; B = {b.name}.", "",
             "| outcome | unit | A mean [95% CI] | B mean [95% CI] | B \u2212 A [95% CI] | |",
             "| --- | --- | --- | --- | --- | --- |"]
+    replicates = c.info.get("replicates")
     for o in c.outcomes:
         sa, sb, sd = o.get("a") or {}, o.get("b") or {}, o.get("difference") or {}
         mark = {"higher": "B higher", "lower": "B lower"}.get(verdict(sd), "")
         out.append(f"| {_md_escape(o.get('label') or o.get('name'))} | {_md_escape(o.get('unit', ''))} | "
-                   f"{format_number(sa.get('mean'))} {_interval(sa)} | "
-                   f"{format_number(sb.get('mean'))} {_interval(sb)} | "
-                   f"{format_number(sd.get('mean'))} {_interval(sd)} | {mark} |")
+                   f"{format_number(sa.get('mean'))} {interval_cell(sa, replicates)} | "
+                   f"{format_number(sb.get('mean'))} {interval_cell(sb, replicates)} | "
+                   f"{format_number(sd.get('mean'))} {interval_cell(sd, replicates)} | {mark} |")
     out += ["", f"{h} What differs", ""]
     out += [f"- {s}" for s in _findings(c)]
     out += ["", f"{h} Plots", ""]
@@ -264,10 +275,12 @@ def _html_section(section: Section, level: int) -> list[str]:
     out.append("</ul>")
     out += [f"<{h}>Outcomes</{h}>",
             f"<p>Mean over replicates with its 95% confidence interval (Student t); the difference is B \u2212 A, "
-            f"paired by replicate. A = {_e(a.name)}; B = {_e(b.name)}. Highlighted rows: the interval of the "
+            f"paired by replicate; (n=k): only k replicates had a defined value. A = {_e(a.name)}; "
+            f"B = {_e(b.name)}. Highlighted rows: the interval of the "
             f"difference excludes zero.</p>",
             "<table class='outcomes'><tr><th>outcome</th><th>unit</th><th>A mean</th><th>A 95% CI</th>"
             "<th>B mean</th><th>B 95% CI</th><th>B \u2212 A</th><th>95% CI of B \u2212 A</th><th></th></tr>"]
+    replicates = c.info.get("replicates")
     for o in c.outcomes:
         sa, sb, sd = o.get("a") or {}, o.get("b") or {}, o.get("difference") or {}
         what = verdict(sd)
@@ -276,10 +289,9 @@ def _html_section(section: Section, level: int) -> list[str]:
         title = _e(o.get("description", ""))
         out.append(f"<tr{cls}><td title='{title}'>{_e(o.get('label') or o.get('name'))}</td>"
                    f"<td>{_e(o.get('unit', ''))}</td>"
-                   f"<td class='num'>{format_number(sa.get('mean'))}</td><td class='num'>{_interval(sa)}</td>"
-                   f"<td class='num'>{format_number(sb.get('mean'))}</td><td class='num'>{_interval(sb)}</td>"
-                   f"<td class='num'>{format_number(sd.get('mean'))}</td><td class='num'>{_interval(sd)}</td>"
-                   f"<td>{mark}</td></tr>")
+                   + "".join(f"<td class='num'>{format_number(x.get('mean'))}</td>"
+                             f"<td class='num'>{interval_cell(x, replicates)}</td>" for x in (sa, sb, sd))
+                   + f"<td>{mark}</td></tr>")
     out.append("</table>")
     out += [f"<{h}>What differs</{h}>", "<ul>"] + [f"<li>{_e(s)}</li>" for s in _findings(c)] + ["</ul>"]
     out.append(f"<{h}>Plots</{h}>")

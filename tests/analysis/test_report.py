@@ -19,7 +19,7 @@ import pytest
 
 from analysis import figures
 from analysis.__main__ import main
-from analysis.report import format_number, verdict
+from analysis.report import format_number, interval_cell, verdict
 
 PNG = b"\x89PNG\r\n\x1a\n"
 STEMS = ["people_by_state", "social_economy_jobs", "cooperative_survival", "revenue_mix",
@@ -80,7 +80,9 @@ def test_html_outcome_table_holds_the_numbers_of_compare_json(rendered):
         for column, side in [(2, "a"), (4, "b"), (6, "difference")]:
             stats_ = outcome[side]
             assert cells[column] == format_number(stats_["mean"]), (label, side)
-            assert cells[column + 1] == f"[{format_number(stats_['ci_low'])}, {format_number(stats_['ci_high'])}]"
+            interval = f"[{format_number(stats_['ci_low'])}, {format_number(stats_['ci_high'])}]"
+            assert cells[column + 1].startswith(interval), (label, side)
+            assert cells[column + 1] == interval_cell(stats_, info["replicates"])
         expected = {"higher": "B higher", "lower": "B lower"}.get(verdict(outcome["difference"]), "")
         assert cells[8] == expected, label
 
@@ -160,6 +162,18 @@ def test_subfolders_get_their_own_and_a_combined_report(comparison, tmp_path, mo
     assert {Path(i).parts[0] for i in images} == {"first", "second"}
     for name in images:
         assert (tmp_path / name).read_bytes()[:8] == PNG, name
+
+
+def test_report_marks_outcomes_defined_in_fewer_replicates():
+    stats_ = {"mean": 0.5, "ci_low": 0.25, "ci_high": 0.75, "n": 2}
+    assert interval_cell(stats_, 3) == "[0.25, 0.75] (n=2)"
+    assert interval_cell(dict(stats_, n=3), 3) == "[0.25, 0.75]"
+    assert format_number(None) == "n/a" and format_number(1234567.8) == "1\u2009234\u2009568"
+    assert format_number(-0.0123) == "\u22120.0123"
+    assert verdict({"ci_low": 0.1, "ci_high": 2}) == "higher"
+    assert verdict({"ci_low": -2, "ci_high": -0.1}) == "lower"
+    assert verdict({"ci_low": -2, "ci_high": 0.0}) == "no clear difference"
+    assert verdict({"ci_low": None, "ci_high": None}) == "undetermined"
 
 
 # ---- folders that are not comparisons -----------------------------------------------------

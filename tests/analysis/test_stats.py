@@ -109,3 +109,4 @@ def test_kaplan_meier_delayed_entry():
 def test_kaplan_meier_refuses_entry_after_exit():
     with pytest.raises(ValueError, match="entry after"):
         stats.kaplan_meier([2], [True], entry=[3])
+

@@ -1,7 +1,11 @@
-"""Analysis helpers for partnersim results (see docs/OUTPUT.md)."""
+"""Analysis helpers for partnersim results (see docs/OUTPUT.md and docs/ANALYSIS.md).
+
+The readers below need numpy, h5py, pandas and xarray only; `analysis.stats`, `.figures` and
+`.report` also use scipy and matplotlib."""
 
 from .results import (
     FORMAT_VERSION,
+    cooperative_lifetimes,
     events,
     ledger,
     open_metrics,
@@ -9,10 +13,12 @@ from .results import (
     organisations,
     provenance,
     ties,
+    tidy_metrics,
 )
 
 __all__ = [
     "FORMAT_VERSION",
+    "cooperative_lifetimes",
     "events",
     "ledger",
     "open_metrics",
@@ -20,4 +26,5 @@ __all__ = [
     "organisations",
     "provenance",
     "ties",
+    "tidy_metrics",
 ]

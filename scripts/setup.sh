@@ -18,7 +18,7 @@ packages=(
   build-essential cmake ccache git
   libboost-graph-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev libyaml-cpp-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-h5py python3-numpy python3-pandas python3-matplotlib python3-xarray python3-h5netcdf python3-pytest
+  python3 python3-h5py python3-numpy python3-pandas python3-matplotlib python3-xarray python3-h5netcdf python3-pytest python3-scipy
   clang-format clang-tidy
 )
 

@@ -223,6 +223,28 @@ TEST(PoznanScenario, PoznaniankaAndWspolnyStolOpenOnTheirDates) {
   }
 }
 
+// ---- Wielkopolska (CESON) ---------------------------------------------------------------
+
+// CESON ran 2011-03 .. 2013-02 [seed 003]: its places exist exactly then (stylized fact 1,
+// the funding cliff: the places go when the project ends), its support groups in the 35
+// counties become local partnerships, and without the project's moderation those fade
+// (stylized fact 7).
+TEST(CesonScenario, ProjectMonthsPartnershipsAndWhatIsLeftAfterwards) {
+  const ScenarioRun& run = run_of("wielkopolska-ceson.yaml");
+  const int start = run.step("2011-03");
+  const int end = run.step("2013-03");             // the first month without the project
+  EXPECT_EQ(run.spec.municipalities.size(), 35U);  // [S DOMAIN] Wielkopolska's counties
+  for (std::uint32_t r = 0; r < kReplicates; ++r) {
+    const auto funded = run.series(r, "funded_places");
+    for (int s = 0; s < run.spec.steps; ++s) EXPECT_EQ(funded[s] > 0, s >= start && s < end) << "step " << s;
+    const auto in_programme = run.series(r, "people_in_programme");
+    EXPECT_LT(in_programme[end], in_programme[end - 1]);
+    const auto partnerships = run.series(r, "ties_partnership");
+    EXPECT_GE(partnerships[end - 1], 3 * 35);  // county-NGO, county-business and ROPS-county in every county
+    EXPECT_LT(partnerships.back(), partnerships[end - 1] / 3);
+  }
+}
+
 // ---- stylized facts (../shared/DOMAIN.md) ------------------------------------------------
 
 // 5. Reintegration is slow and many cycle through: after ten years most of Poznań's

@@ -279,7 +279,9 @@ class Parser {
                    "expected one YAML document; the file holds " + std::to_string(documents.size()) +
                        " (remove the \"---\" separator)");
     }
-    return documents.empty() ? YAML::Node() : documents[0];
+    if (documents.empty()) return YAML::Node();
+    check_document_shape(reader_, documents[0], text_.size());  // alias bombs, deep nesting
+    return documents[0];
   }
 
   // ---- run settings ---------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 namespace partnersim {
@@ -27,6 +28,17 @@ int counter_for(const Organisation& o, PersonState s) {
   }
 }
 
+// States in which a person is placed with an organisation that counts them.
+constexpr std::array<PersonState, 4> kPlacedStates = {PersonState::InProgramme, PersonState::EmployedSocial,
+                                                      PersonState::Shelter, PersonState::TrainingFlat};
+
+std::optional<std::size_t> placed_slot(PersonState s) {
+  for (std::size_t k = 0; k < kPlacedStates.size(); ++k) {
+    if (kPlacedStates[k] == s) return k;
+  }
+  return std::nullopt;
+}
+
 std::string org_label(const World& world, std::uint32_t i) {
   return "organisation " + std::to_string(i) + " (" + world.org(i).id + ")";
 }
@@ -45,22 +57,8 @@ std::string check_people(const World& world, std::size_t expected_people) {
   }
   std::array<std::size_t, kPersonStateCount> by_state{};
   const std::size_t orgs = world.organisation_count();
-  // Recounts of the four placed states per organisation, in the order of counter_for.
-  std::vector<std::array<int, 4>> recount(orgs, std::array<int, 4>{});
-  auto slot = [](PersonState s) -> int {
-    switch (s) {
-      case PersonState::InProgramme:
-        return 0;
-      case PersonState::EmployedSocial:
-        return 1;
-      case PersonState::Shelter:
-        return 2;
-      case PersonState::TrainingFlat:
-        return 3;
-      default:
-        return -1;
-    }
-  };
+  // Recounts of the placed states per organisation, in the order of kPlacedStates.
+  std::vector<std::array<int, kPlacedStates.size()>> recount(orgs, std::array<int, kPlacedStates.size()>{});
   for (std::size_t i = 0; i < n; ++i) {
     const auto s = static_cast<std::size_t>(people.state[i]);
     if (s >= kPersonStateCount) {
@@ -68,15 +66,15 @@ std::string check_people(const World& world, std::size_t expected_people) {
       return out.str();
     }
     ++by_state[s];
-    const int k = slot(people.state[i]);
-    if (k < 0) continue;
+    const auto k = placed_slot(people.state[i]);
+    if (!k) continue;
     const std::uint32_t where = people.placement[i];
     if (where >= orgs) {
       out << "people: person " << i << " is " << name_of(people.state[i]) << " but placed with organisation " << where
           << " of " << orgs;
       return out.str();
     }
-    ++recount[where][static_cast<std::size_t>(k)];
+    ++recount[where][*k];
   }
   std::size_t sum = 0;
   for (std::size_t c : by_state) sum += c;
@@ -86,12 +84,11 @@ std::string check_people(const World& world, std::size_t expected_people) {
   }
   for (std::uint32_t o = 0; o < orgs; ++o) {
     const Organisation& org = world.org(o);
-    for (PersonState s :
-         {PersonState::InProgramme, PersonState::EmployedSocial, PersonState::Shelter, PersonState::TrainingFlat}) {
-      const int counted = recount[o][static_cast<std::size_t>(slot(s))];
-      const int held = counter_for(org, s);
+    for (std::size_t k = 0; k < kPlacedStates.size(); ++k) {
+      const int counted = recount[o][k];
+      const int held = counter_for(org, kPlacedStates[k]);
       if (held != counted) {
-        out << "people: " << org_label(world, o) << " counts " << held << " people " << name_of(s)
+        out << "people: " << org_label(world, o) << " counts " << held << " people " << name_of(kPlacedStates[k])
             << " but a recount of people placed there finds " << counted;
         return out.str();
       }

@@ -6,15 +6,18 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <unistd.h>
 
 #include "app/progress.h"
+#include "sim/invariants.h"
 #include "sim/output/hdf5_writer.h"
 #include "sim/output/result_file.h"
 #include "sim/registry.h"
+#include "sim/resources.h"
 #include "sim/scenario/parser.h"
 #include "sim/simulation.h"
 
@@ -33,6 +36,11 @@ std::string default_output(const std::string& scenario) {
 
 void print_error(const std::string& message) { std::cerr << "partnersim: error: " << message << '\n'; }
 
+bool checks_requested_by_environment() {
+  const char* value = std::getenv("PARTNERSIM_CHECK");  // NOLINT(concurrency-mt-unsafe): read before threads start
+  return value != nullptr && std::string(value) == "1";
+}
+
 }  // namespace
 
 int run_command(const RunOptions& options) {
@@ -45,14 +53,28 @@ int run_command(const RunOptions& options) {
     return kInvalidInput;
   }
   const std::string output = options.output.empty() ? default_output(options.scenario) : options.output;
+  // Resource guards: refuse before anything is allocated or written.
+  const auto thread_count = static_cast<std::uint32_t>(options.threads);
+  if (const std::string problem = memory_problem(spec, thread_count, memory_limit()); !problem.empty()) {
+    print_error(options.scenario + ": " + problem);
+    return kInvalidInput;
+  }
+  if (const std::string problem = disk_problem(spec, describe_run(spec).metrics.size(), output); !problem.empty()) {
+    print_error(output + ": " + problem + " (nothing written)");
+    return kRunFailed;
+  }
   std::unique_ptr<tbb::global_control> threads;
   if (options.threads > 0) {
     threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
                                                     static_cast<std::size_t>(options.threads));
   }
+  set_invariant_checks_default(options.check || checks_requested_by_environment());
   g_stop.store(false);
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
+  // Past a file-size limit (ulimit -f) a write should fail like a full disk, with EFBIG,
+  // so the writer reports it and removes its partial file, instead of the signal killing us.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   const std::int64_t total = static_cast<std::int64_t>(spec.steps) * spec.replicates;
   const auto started = std::chrono::steady_clock::now();

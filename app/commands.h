@@ -26,6 +26,7 @@ struct RunOptions {
   std::vector<std::string> set;
   bool force = false;
   bool quiet = false;
+  bool check = false;  // --check, or PARTNERSIM_CHECK=1 in the environment (the test suite sets it)
   std::string command_line;
 };
 

@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.set, "Override a module parameter: module.param=value (repeatable)");
   run_cmd->add_flag("--force", run.force, "Replace an existing result file (only once the new one is complete)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary line");
+  run_cmd->add_flag("--check", run.check,
+                    "Verify invariants after every module's work (people, money, ties, stocks); stop on the first "
+                    "violation (also on when PARTNERSIM_CHECK=1)");
 
   CompareOptions compare;
   auto* compare_cmd = cli.add_subcommand(

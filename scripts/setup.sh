@@ -3,7 +3,9 @@
 #
 #   bash scripts/setup.sh run     install, build (release), run the main job
 #   bash scripts/setup.sh test    install, check format, build, clang-tidy, run every test
-#                                 (release with -Werror, then ASan+UBSan)
+#                                 (release with -Werror, then ASan+UBSan), then the engine
+#                                 and determinism tests under ThreadSanitizer and a minute
+#                                 of fuzzing per fuzzer (when clang is available)
 #   bash scripts/setup.sh build   install and build (release) only
 #
 # Debian packages are installed only when some are missing (apt-get update runs first).
@@ -20,6 +22,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib python3-xarray python3-h5netcdf python3-pytest python3-scipy
   clang-format clang-tidy
+  clang libclang-rt-14-dev  # libFuzzer, for scripts/fuzz.sh
 )
 
 install_packages() {
@@ -67,6 +70,15 @@ case "$job" in
     ctest --preset release -j "$jobs"
     build asan
     ctest --preset asan -j "$jobs"
+    # ThreadSanitizer: only the targets and tests of the parallel phases (the build preset
+    # names the targets, the test preset filters the tests).
+    build tsan
+    ctest --preset tsan -j "$jobs"
+    if command -v clang++ >/dev/null; then
+      scripts/fuzz.sh scenario "${PARTNERSIM_FUZZ_SECONDS:-60}"
+    else
+      echo "setup: clang not found, fuzzing skipped"
+    fi
     ;;
   *)
     echo "usage: $0 run|test|build" >&2

@@ -6,6 +6,8 @@
 #include <limits>
 #include <mutex>
 
+#include "sim/invariants.h"
+
 namespace partnersim {
 
 RunDescription describe_run(const ScenarioSpec& spec) {
@@ -29,8 +31,20 @@ ReplicateRun::ReplicateRun(const ScenarioSpec& spec, std::uint32_t replicate, co
   employees_.resize(n);
   degree_.resize(n);
   alive_.resize(n);
+  checks_ = invariant_checks_default();
+  expected_people_ = world_.people().size();
   configure_all();
   for (auto& m : modules_) m->setup(world_);
+  check("module setup");
+}
+
+void ReplicateRun::check(const std::string& after) const {
+  if (!checks_) return;
+  auto problems = check_world(world_, expected_people_);
+  if (problems.empty()) return;
+  const int step = world_.step();
+  throw InvariantViolation(step, world_.replicate(), after, std::move(problems),
+                           step >= 0 ? world_.clock().month_of(step).str() : std::string("before the first step"));
 }
 
 void ReplicateRun::configure_all() {
@@ -42,15 +56,18 @@ const StepRecord& ReplicateRun::advance() {
   const int step = next_step_++;
   world_.clear_step_events();
   world_.begin_step(step);
+  check("the start of the month (openings and dated closures)");
   for (Phase phase : kPhases) {
     if (phase == Phase::Rewire) {
       world_.apply_graph_edits();
+      check("the engine's rewire phase (applying proposed tie changes)");
       continue;
     }
     for (std::size_t i = 0; i < modules_.size(); ++i) {
       const auto& phases = infos_[i]->phases;
       if (std::find(phases.begin(), phases.end(), phase) == phases.end()) continue;
       modules_[i]->step(phase, world_);
+      if (checks_) check("module " + infos_[i]->name + " in phase " + std::string(name_of(phase)));
       // A scheduled event may have changed parameters: later modules see the new values.
       if (world_.params_version() != configured_version_) configure_all();
     }

@@ -70,10 +70,15 @@ class ReplicateRun {
   [[nodiscard]] bool finished() const { return next_step_ >= world_.clock().steps(); }
   World& world() { return world_; }
   [[nodiscard]] const World& world() const { return world_; }
+  // Checks the invariants of sim/invariants.h after every module's work and throws
+  // InvariantViolation on the first failure (default: invariant_checks_default()).
+  void set_checks(bool on) { checks_ = on; }
+  [[nodiscard]] bool checks() const { return checks_; }
 
  private:
   void configure_all();
   void observe();
+  void check(const std::string& after) const;
 
   World world_;
   std::vector<const ModuleInfo*> infos_;
@@ -83,6 +88,8 @@ class ReplicateRun {
   std::vector<std::pair<std::size_t, std::size_t>> ratio_inputs_;
   std::uint64_t configured_version_ = 0;
   int next_step_ = 0;
+  bool checks_ = false;
+  std::size_t expected_people_ = 0;
 
   std::vector<double> metrics_;
   std::vector<double> cash_;

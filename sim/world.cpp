@@ -142,13 +142,14 @@ void World::close_organisation(std::uint32_t i, std::string_view kind, std::stri
   o.alive = false;
   o.status = OrgStatus::Liquidated;
   o.closed_step = step_;
-  // A tie needs two living organisations: every tie of a closed one ends now.
-  for (auto e : boost::make_iterator_range(boost::out_edges(i, graph_))) {
-    if (graph_[e].active_at(step_)) graph_[e].end_step = step_;
-  }
-  for (auto e : boost::make_iterator_range(boost::in_edges(i, graph_))) {
-    if (graph_[e].active_at(step_)) graph_[e].end_step = step_;
-  }
+  // A tie needs two living organisations: every tie of a closed one ends now, and ties
+  // dated to start later (a scheduled partnership) never come into force.
+  const auto end_tie = [this](Tie& tie) {
+    if (tie.active_at(step_)) tie.end_step = step_;
+    if (tie.start_step > step_ && tie.end_step > tie.start_step) tie.end_step = tie.start_step;
+  };
+  for (auto e : boost::make_iterator_range(boost::out_edges(i, graph_))) end_tie(graph_[e]);
+  for (auto e : boost::make_iterator_range(boost::in_edges(i, graph_))) end_tie(graph_[e]);
   log(kind, i, kNoOrganisation, 0, note.empty() ? o.name : std::string(note));
 }
 
@@ -181,6 +182,14 @@ void World::apply_graph_edits() {
   });
   for (const auto& e : edits) {
     if (e.type == GraphEdit::Type::AddTie) {
+      // An organisation closed or liquidated since the tie was planned (a scheduled pact
+      // of a cooperative that has folded) takes no new ties.
+      if (!graph_[e.source].alive || !graph_[e.target].alive) {
+        log("tie_not_added", e.source, e.target, 0,
+            std::string(name_of(e.tie.kind)) + ": " + graph_[graph_[e.source].alive ? e.target : e.source].id +
+                " no longer exists");
+        continue;
+      }
       boost::add_edge(e.source, e.target, e.tie, graph_);
       log("tie_added", e.source, e.target, 0, std::string(name_of(e.tie.kind)));
       continue;

@@ -352,7 +352,9 @@ class Parser {
                        " (remove the \"---\" separator)",
                    origin);
     }
-    return documents.empty() ? YAML::Node() : documents[0];
+    if (documents.empty()) return YAML::Node();
+    check_document_shape(reader_, documents[0], text_.size());  // alias bombs, deep nesting
+    return documents[0];
   }
 
   // The file and everything it includes, depth first: an included file's own includes come

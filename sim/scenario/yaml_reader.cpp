@@ -363,4 +363,51 @@ Value Map::require(std::string_view key) const {
   reader_->fail(self_.mark, child_path(self_.path, key), "missing required key " + quote(key), self_.origin);
 }
 
+std::size_t max_expanded_nodes(std::size_t text_bytes) { return 2 * text_bytes + 1024; }
+
+namespace {
+
+// Visits every node as a reader would, following aliases (counted each time they are
+// reached); stops at the first limit crossed, so the walk itself is bounded.
+class ShapeCheck {
+ public:
+  ShapeCheck(const Reader& reader, std::size_t text_bytes)
+      : reader_(reader), text_bytes_(text_bytes), budget_(max_expanded_nodes(text_bytes)) {}
+
+  void visit(const YAML::Node& node, int depth) {
+    if (depth > kMaxNestingDepth) {
+      reader_.fail(node.Mark(), "",
+                   "the document nests deeper than " + std::to_string(kMaxNestingDepth) +
+                       " levels (lists or maps inside each other, or an alias that contains itself); a scenario "
+                       "needs a few");
+    }
+    if (++visited_ > budget_) {
+      reader_.fail(node.Mark(), "",
+                   "the document's aliases (*name) expand to more than " + std::to_string(budget_) +
+                       " values although the file has " + std::to_string(text_bytes_) +
+                       " bytes: refusing what looks like an alias bomb; write the values out instead");
+    }
+    if (node.IsSequence()) {
+      for (const auto& item : node) visit(item, depth + 1);
+    } else if (node.IsMap()) {
+      for (const auto& entry : node) {
+        visit(entry.first, depth + 1);
+        visit(entry.second, depth + 1);
+      }
+    }
+  }
+
+ private:
+  const Reader& reader_;
+  std::size_t text_bytes_;
+  std::size_t budget_;
+  std::size_t visited_ = 0;
+};
+
+}  // namespace
+
+void check_document_shape(const Reader& reader, const YAML::Node& root, std::size_t text_bytes) {
+  ShapeCheck(reader, text_bytes).visit(root, 0);
+}
+
 }  // namespace partnersim::scenario_detail

@@ -118,4 +118,12 @@ class Map {
   std::vector<Entry> entries_;
 };
 
+// Limits on the shape of a document, checked before anything reads it: no scenario nests
+// deeper than a few levels, and without aliases a document has fewer nodes than bytes, so a
+// document whose aliases expand to many more nodes than it has bytes is an alias bomb.
+inline constexpr int kMaxNestingDepth = 64;
+[[nodiscard]] std::size_t max_expanded_nodes(std::size_t text_bytes);
+// Fails (ScenarioError at the offending node) on deeper nesting or an alias bomb.
+void check_document_shape(const Reader& reader, const YAML::Node& root, std::size_t text_bytes);
+
 }  // namespace partnersim::scenario_detail

@@ -51,11 +51,14 @@ class TempDir {
 };
 
 // args are passed through the shell: quote anything with spaces.
-inline CliResult run_cli(const std::string& args) {
+// shell_prefix runs first in the same shell, e.g. "ulimit -f 16; ".
+inline CliResult run_cli(const std::string& args, const std::string& shell_prefix = "") {
   TempDir io;
   const std::string out = io / "stdout";
   const std::string err = io / "stderr";
-  const std::string command = std::string(PARTNERSIM_BIN) + " " + args + " >" + out + " 2>" + err + " </dev/null";
+  // PARTNERSIM_CHECK=1: every run in the tests checks its invariants (as with --check).
+  const std::string command = shell_prefix + "PARTNERSIM_CHECK=1 " + std::string(PARTNERSIM_BIN) + " " + args + " >" +
+                              out + " 2>" + err + " </dev/null";
   const int status = std::system(command.c_str());
   CliResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -93,6 +93,26 @@ TEST(World, EndTieEndsActiveTiesOfThatKindInEitherDirection) {
   EXPECT_EQ(w.active_tie_count(), 2U);
 }
 
+TEST(World, AClosedOrganisationKeepsNoTiesNowOrScheduledAndTakesNoNewOnes) {
+  SpecBuilder b;
+  const auto city = b.org("city", OrgKind::Municipality);
+  const auto ngo = b.org("ngo", OrgKind::Ngo);
+  const auto coop = b.org("coop", OrgKind::SocialCooperative);
+  b.tie(city, coop, TieKind::Contract, 0);
+  b.tie(ngo, coop, TieKind::Partnership, 5);  // a partnership planned for step 5
+  World w(b.build(), 0);
+  w.begin_step(2);
+  EXPECT_EQ(w.active_degree(coop), 1);
+  w.close_organisation(coop, "organisation_closed", "");
+  w.propose({GraphEdit::Type::AddTie, 0, 0, city, coop, Tie{TieKind::Informal, 0.5F, 2}});
+  w.apply_graph_edits();
+  EXPECT_EQ(w.active_degree(coop), 0);
+  EXPECT_EQ(w.step_events().back().kind, "tie_not_added");
+  w.begin_step(5);
+  EXPECT_EQ(w.active_degree(coop), 0);  // the planned partnership never comes into force
+  EXPECT_EQ(w.active_degree(ngo), 0);
+}
+
 TEST(People, StayCompact) {
   // Millions of people must fit: the issue allows at most 32 bytes a person.
   EXPECT_LE(People::bytes_per_person(), 32U);

@@ -11,7 +11,13 @@ from .results import (
     ties,
 )
 
+from .sweep import Sweep, load_sweep, morris_effects, sobol_indices
+
 __all__ = [
+    "Sweep",
+    "load_sweep",
+    "morris_effects",
+    "sobol_indices",
     "FORMAT_VERSION",
     "events",
     "ledger",

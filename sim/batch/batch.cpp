@@ -92,6 +92,12 @@ class IndexWriter {
                                       path_, std::string("create attribute ") + name);
     h5::check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), path_, "write attribute", name);
   }
+  void double_attr(hid_t obj, const char* name, double value) const {
+    const Handle space = h5::dataspace(H5Screate(H5S_SCALAR), path_, "create a dataspace");
+    const Handle attr = h5::attribute(H5Acreate2(obj, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                                      path_, std::string("create attribute ") + name);
+    h5::check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), path_, "write attribute", name);
+  }
   Handle group(hid_t parent, const char* name) const {
     const Handle gcpl = h5::plist(H5Pcreate(H5P_GROUP_CREATE), path_, "create group properties");
     h5::check(H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), path_,
@@ -408,6 +414,14 @@ void Batch::write_index() const {
         const auto& p = sweep_.parameters[j];
         w.column(g.get(), p.name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data(), n,
                  "Value of " + p.name + " (" + p.spec->unit + ")");
+        // The range the design spans (for normalising elementary effects).
+        const bool listed = !p.values.empty();
+        const double lo = listed ? *std::min_element(p.values.begin(), p.values.end()) : p.min;
+        const double hi = listed ? *std::max_element(p.values.begin(), p.values.end()) : p.max;
+        const Handle ds = h5::dataset(H5Dopen2(g.get(), p.name.c_str(), H5P_DEFAULT), temp, "open " + p.name);
+        w.double_attr(ds.get(), "min", lo);
+        w.double_attr(ds.get(), "max", hi);
+        w.text_attr(ds.get(), "unit", p.spec->unit);
       }
     }
 

@@ -234,6 +234,45 @@ metrics: [people_employed_social, cooperatives_active]
   }
 }
 
+TEST(Batch, SigtermStopsCleanlyAndTheSameCommandFinishes) {
+  const SweepFolder f(R"(scenario: tiny.yaml
+seed: 2
+replicates: 12
+design: list
+parameters:
+  reintegration.referral_rate: {values: [0.05]}
+metrics: [people_employed_social]
+)");
+  const std::string out = f.out("out");
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    execl(PARTNERSIM_BIN, PARTNERSIM_BIN, "batch", f.sweep().c_str(), "-o", out.c_str(), "--jobs", "1",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (count_run_files(out) < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 130) << "the batch ended before it was stopped";
+  // The run in progress removed its temporary file; finished runs stay.
+  for (const auto& e : fs::directory_iterator(out + "/runs")) {
+    EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+  }
+  EXPECT_GE(count_run_files(out), 2U);
+  const auto resumed = run_cli(batch(f.sweep(), out));
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_EQ(count_run_files(out), 12U);
+}
+
 TEST(Batch, AFailedRunIsRecordedAndTheOthersFinish) {
   // Point 1 asks for programmes whose maximum is below their minimum.
   const SweepFolder f(R"(scenario: tiny.yaml

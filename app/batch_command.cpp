@@ -93,7 +93,8 @@ int batch_command(const BatchOptions& options, const MpiSession& mpi) {
 
   int jobs = options.jobs;
   if (jobs <= 0) {
-    jobs = mpi.size() > 1 ? 1 : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    // Under MPI one run per rank: launchers bind a rank to a core.
+    jobs = mpi.active() ? 1 : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   }
   g_batch_stop.store(false);
   std::signal(SIGINT, request_batch_stop);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks of `partnersim batch` (docs/PERFORMANCE.md, "Batch runs"); not tests.
-#   scripts/bench-batch.sh [BUILD_DIR] [overhead|memory|mpi|all]
+#   scripts/bench-batch.sh [BUILD_DIR] [overhead|by-hand|memory|mpi|all]
 # Needs a Release build (default build/release) and hyperfine; mpi also needs mpirun.
 # Writes into a temporary folder, prints figures and the load average before each.
 set -euo pipefail
@@ -68,11 +68,28 @@ overhead() {
     "$B run $repo/scenarios/sopot.yaml --replicates 1 --steps 120 --threads 1 -o $work/one.h5 --force --quiet"
   local single
   single=$(/usr/bin/python3 -c "import json; print(json.load(open('$work/single.json'))['results'][0]['median'])")
+  /usr/bin/python3 -c "import json; r = json.load(open('$work/single.json'))['results'][0]; print('single run: median', r['median'], 's, mean user', r['user'], 's, mean system', r['system'], 's')"
   sopot_sweep 1000 "$work/s1000.yaml"
   load
-  /usr/bin/time -f "batch wall %e s, max RSS %M KB" "$B" batch "$work/s1000.yaml" -o "$work/s1000" --jobs 2 --quiet
+  /usr/bin/time -f "batch wall %e s, user %U s, system %S s, max RSS %M KB" "$B" batch "$work/s1000.yaml" -o "$work/s1000" --jobs 2 --quiet
   echo "single run median ${single} s -> 1,000 x single / 2 = $(/usr/bin/python3 -c "print(round(1000*$single/2, 1))") s"
   load
+}
+
+# The same 200 runs by hand (two processes at a time) and as a batch, back to back, so that
+# both see the same load on a shared machine.
+by_hand() {
+  sopot_sweep 200 "$work/s200h.yaml"
+  for round in 1 2; do
+    load
+    rm -rf "$work/hand" "$work/s200h"
+    mkdir -p "$work/hand"
+    /usr/bin/time -f "round $round: 200 single runs, 2 at a time (xargs -P 2): wall %e s, user %U s, system %S s" \
+      bash -c "seq 0 199 | xargs -P 2 -I{} $B run $repo/scenarios/sopot.yaml --replicates 1 --steps 120 --threads 1 \
+        --seed {} -o $work/hand/{}.h5 --quiet"
+    /usr/bin/time -f "round $round: batch of 200 runs, --jobs 2: wall %e s, user %U s, system %S s" \
+      "$B" batch "$work/s200h.yaml" -o "$work/s200h" --jobs 2 --quiet
+  done
 }
 
 memory() {
@@ -98,9 +115,10 @@ mpi() {
 
 case "$what" in
   overhead) overhead ;;
+  by-hand) by_hand ;;
   memory) memory ;;
   mpi) mpi ;;
-  all) overhead; memory; mpi ;;
+  all) overhead; by_hand; memory; mpi ;;
   *) echo "unknown benchmark $what" >&2; exit 2 ;;
 esac
 uname -srm

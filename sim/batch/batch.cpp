@@ -449,8 +449,14 @@ void Batch::write_index() const {
       h5::check(H5Pset_chunk(dcpl.get(), 2, chunk), temp, "set chunks");
       h5::check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &nan), temp, "set the fill value");
       if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) h5::check(H5Pset_deflate(dcpl.get(), 4), temp, "set compression");
+      // Each chunk is written once, whole: a cache of two chunks keeps the index's memory
+      // independent of the number of runs (HDF5's default of 1 MB per dataset would not).
+      const Handle dapl = h5::plist(H5Pcreate(H5P_DATASET_ACCESS), temp, "create dataset access properties");
+      h5::check(
+          H5Pset_chunk_cache(dapl.get(), 101, 2 * rows_per_chunk * std::max<hsize_t>(steps, 1) * sizeof(double), 1.0),
+          temp, "set the chunk cache");
       Handle ds = h5::dataset(
-          H5Dcreate2(metrics_g.get(), name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+          H5Dcreate2(metrics_g.get(), name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()),
           temp, "create /metrics/" + name);
       const auto it = std::find_if(all.begin(), all.end(), [&](const MetricSpec& m) { return m.name == name; });
       if (it != all.end()) {

@@ -16,7 +16,13 @@ from .results import (
     tidy_metrics,
 )
 
+from .sweep import Sweep, load_sweep, morris_effects, sobol_indices
+
 __all__ = [
+    "Sweep",
+    "load_sweep",
+    "morris_effects",
+    "sobol_indices",
     "FORMAT_VERSION",
     "cooperative_lifetimes",
     "events",

@@ -2,8 +2,11 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <memory>
 #include <string>
 
+#include "app/batch_command.h"
+#include "app/batch_mpi.h"
 #include "app/commands.h"
 #include "app/compare.h"
 
@@ -34,6 +37,7 @@ int main(int argc, char** argv) {
       "  partnersim validate scenarios/examples/minimal.yaml\n"
       "  partnersim params\n"
       "  partnersim info results/minimal.h5\n"
+      "  partnersim batch scenarios/sweeps/sopot-screening.yaml -o results/sopot-screening --jobs 2\n"
       "Exit codes: 0 ok, 1 run or output failed, 2 invalid input, 3 output exists (use --force), 130 interrupted.");
 
   RunOptions run;
@@ -88,6 +92,27 @@ int main(int argc, char** argv) {
   auto* info_cmd = cli.add_subcommand("info", "Show the provenance and final metrics of a result file");
   info_cmd->add_option("result", result_path, "Result file (HDF5)")->required();
 
+  BatchOptions batch;
+  auto* batch_cmd =
+      cli.add_subcommand("batch", "Run a sweep of many runs (parameters x replicates); see docs/BATCH.md");
+  batch_cmd->add_option("sweep", batch.sweep, "Sweep file (YAML)")->required();
+  batch_cmd->add_option("-o,--output", batch.output, "Output folder (resumed if it holds this sweep)")->required();
+  batch_cmd->add_option("--jobs", batch.jobs, "Runs at a time (default: all cores; 1 per MPI rank)")
+      ->check(CLI::NonNegativeNumber);
+  batch_cmd->add_option("--steps", batch.steps, "Number of monthly steps (overrides the sweep and scenario)")
+      ->check(CLI::PositiveNumber);
+  batch_cmd->add_option("--shard", batch.shard, "Run only shard I of N (I/N): runs whose id % N == I-1");
+  batch_cmd->add_flag("--index-only", batch.index_only, "Only (re)write DIR/sweep.h5 from the runs present");
+  batch_cmd->add_flag("-q,--quiet", batch.quiet, "No progress bar and no summary line");
+
+  std::unique_ptr<MpiSession> mpi;
+  try {
+    mpi = std::make_unique<MpiSession>(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "partnersim: error: " << e.what() << '\n';
+    return kRunFailed;
+  }
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -102,6 +127,10 @@ int main(int argc, char** argv) {
   if (*compare_cmd) {
     compare.command_line = joined_command_line(argc, argv);
     return compare_command(compare);
+  }
+  if (*batch_cmd) {
+    batch.command_line = joined_command_line(argc, argv);
+    return batch_command(batch, *mpi);
   }
   if (*validate_cmd) return validate_command(validate_path);
   if (*params_cmd) return params_command(module, params_markdown);

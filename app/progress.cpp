@@ -5,8 +5,8 @@
 
 namespace partnersim::app {
 
-ProgressBar::ProgressBar(std::int64_t total_steps, bool enabled)
-    : total_(total_steps), enabled_(enabled), start_(std::chrono::steady_clock::now()) {
+ProgressBar::ProgressBar(std::int64_t total_steps, bool enabled, const char* unit)
+    : total_(total_steps), enabled_(enabled), unit_(unit), start_(std::chrono::steady_clock::now()) {
   if (!enabled_) return;
   thread_ = std::thread([this] {
     std::unique_lock lock(mutex_);
@@ -38,8 +38,8 @@ void ProgressBar::draw() const {
       static_cast<int>(kWidth * static_cast<double>(done) / static_cast<double>(std::max<std::int64_t>(1, total_)));
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r[%s] %lld/%lld steps  %.1f steps/s  %.0f s left\033[K", bar.c_str(),
-               static_cast<long long>(done), static_cast<long long>(total_), rate, left);
+  std::fprintf(stderr, "\r[%s] %lld/%lld %s  %.1f %s/s  %.0f s left\033[K", bar.c_str(), static_cast<long long>(done),
+               static_cast<long long>(total_), unit_, rate, unit_, left);
   std::fflush(stderr);
 }
 

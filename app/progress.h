@@ -13,7 +13,8 @@ namespace partnersim::app {
 
 class ProgressBar {
  public:
-  ProgressBar(std::int64_t total_steps, bool enabled);
+  // `unit` names what is counted: "steps" for a run, "runs" for a batch.
+  ProgressBar(std::int64_t total_steps, bool enabled, const char* unit = "steps");
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -27,6 +28,7 @@ class ProgressBar {
 
   std::int64_t total_;
   bool enabled_;
+  const char* unit_;
   std::atomic<std::int64_t> done_{0};
   std::chrono::steady_clock::time_point start_;
   std::mutex mutex_;

@@ -23,6 +23,7 @@ packages=(
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib python3-xarray python3-h5netcdf python3-pytest python3-scipy
   clang-format clang-tidy
   clang libclang-rt-14-dev  # libFuzzer, for scripts/fuzz.sh
+  libopenmpi-dev openmpi-bin
 )
 
 install_packages() {

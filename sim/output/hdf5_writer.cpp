@@ -329,7 +329,8 @@ struct Hdf5Writer::Impl {
     h5::check(H5DSattach_scale(ds, scale, dim), path, "attach a dimension scale to", name);
   }
 
-  void write_root_attributes(const WriterOptions& options) const {
+  void write_root_attributes(const WriterOptions& options,
+                             const std::vector<std::pair<std::string, std::string>>& extra) const {
     const hid_t root = file.get();
     set_int_attr(root, "format_version", kOutputFormatVersion);
     set_text_attr(root, "partnersim_version", options.partnersim_version);
@@ -343,6 +344,21 @@ struct Hdf5Writer::Impl {
     set_text_attr(root, "creation_time", utc_now_iso8601());
     set_text_attr(root, "command_line", options.command_line);
     set_int_attr(root, "complete", 0);
+    for (const auto& [name, value] : extra) set_text_attr(root, name.c_str(), value);
+  }
+
+  // The resolved value of every module parameter (defaults, scenario, --set), so that a result
+  // says what made it even when the parameters came from the command line or a sweep.
+  void write_parameters() const {
+    const Handle group = create_group(file.get(), "parameters");
+    set_text_attr(group.get(), "description", "Every module parameter as used by the run (attributes module.param)");
+    for (const auto& [name, value] : spec->params.values()) {
+      const Handle space = scalar_space();
+      const Handle attr =
+          h5::attribute(H5Acreate2(group.get(), name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                        path, "create attribute /parameters " + name);
+      h5::check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), path, "write attribute /parameters", name);
+    }
   }
 
   void write_scenario() const {
@@ -747,8 +763,9 @@ void Hdf5Writer::on_start(const RunDescription& run) try {
   w.file = h5::file(H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), w.path,
                     "create the temporary file " + temp_path_);
 
-  w.write_root_attributes(options_);
+  w.write_root_attributes(options_, extra_attributes_);
   w.write_scenario();
+  w.write_parameters();
   w.create_metrics(run);
   w.create_organisations();
   w.create_ties();

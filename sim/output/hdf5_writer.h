@@ -6,6 +6,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sim/simulation.h"
 
@@ -45,12 +47,18 @@ class Hdf5Writer : public Observer {
 
   [[nodiscard]] const std::string& temporary_path() const { return temp_path_; }
 
+  // One more root attribute (text), e.g. a batch run's place in its sweep; before on_start.
+  void add_root_attribute(std::string name, std::string value) {
+    extra_attributes_.emplace_back(std::move(name), std::move(value));
+  }
+
  private:
   struct Impl;
   WriterOptions options_;
   std::string temp_path_;
   std::unique_ptr<Impl> impl_;
   bool committed_ = false;
+  std::vector<std::pair<std::string, std::string>> extra_attributes_;
 };
 
 }  // namespace partnersim

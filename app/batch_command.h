@@ -1,0 +1,24 @@
+// `partnersim batch`: runs a sweep (docs/BATCH.md). Returns the process exit code.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace partnersim::app {
+
+class MpiSession;
+
+struct BatchOptions {
+  std::string sweep;
+  std::string output;
+  int jobs = 0;  // 0: all cores (1 per rank under MPI)
+  std::optional<int> steps;
+  std::string shard;  // "I/N", empty for the whole sweep
+  bool index_only = false;
+  bool quiet = false;
+  std::string command_line;
+};
+
+int batch_command(const BatchOptions& options, const MpiSession& mpi);
+
+}  // namespace partnersim::app

@@ -1,0 +1,117 @@
+// Running a sweep: one result file per run in DIR/runs/, written by the HDF5 writer (a
+// file that exists is a run that finished), failures recorded next to them, and the index
+// DIR/sweep.h5 assembled from the run files. Runs are independent, so any split of the work
+// (threads, shards, MPI ranks) gives the same files; see docs/BATCH.md.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/batch/sweep.h"
+#include "sim/spec.h"
+
+namespace partnersim {
+
+// The output folder belongs to another sweep (its fingerprint differs).
+class SweepMismatch : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class RunStatus : std::int8_t { Done = 0, Failed = 1, Missing = 2 };
+
+// Hands out run ids to workers; thread-safe. nullopt: nothing left.
+class RunSource {
+ public:
+  virtual ~RunSource() = default;
+  virtual std::optional<std::uint64_t> next() = 0;
+  // A worker finished a run it was given (failed or not); for progress and totals.
+  virtual void finished(bool /*failed*/) {}
+};
+
+// Hands out the ids of a list in order.
+class ListRunSource : public RunSource {
+ public:
+  explicit ListRunSource(std::vector<std::uint64_t> ids) : ids_(std::move(ids)) {}
+  std::optional<std::uint64_t> next() override {
+    const std::size_t i = next_.fetch_add(1);
+    if (i >= ids_.size()) return std::nullopt;
+    return ids_[i];
+  }
+
+ private:
+  std::vector<std::uint64_t> ids_;
+  std::atomic<std::size_t> next_{0};
+};
+
+struct BatchOutcome {
+  std::uint64_t ran = 0;     // runs attempted now
+  std::uint64_t failed = 0;  // of those, failed
+  bool interrupted = false;
+};
+
+class Batch {
+ public:
+  // Parses nothing: takes a validated sweep. Computes the design (cheap) but touches no file.
+  Batch(SweepSpec sweep, std::string output_dir, std::string command_line, std::string version);
+
+  [[nodiscard]] const SweepSpec& sweep() const { return sweep_; }
+  [[nodiscard]] const std::vector<DesignPoint>& points() const { return points_; }
+  [[nodiscard]] const std::vector<SweepRun>& runs() const { return runs_; }
+  [[nodiscard]] const std::string& output_dir() const { return dir_; }
+  [[nodiscard]] std::string run_file(std::uint64_t id) const;
+  [[nodiscard]] std::string failure_file(std::uint64_t id) const;
+  [[nodiscard]] std::string index_file() const;
+
+  // Creates the folder and claims it for this sweep, or checks that it holds this sweep
+  // (SweepMismatch otherwise). Safe when several processes do it at once.
+  void claim_output() const;
+
+  // Runs of shard `shard` of `shards` (1-based; 1 of 1 is the whole sweep) not yet done, in
+  // run order.
+  [[nodiscard]] std::vector<std::uint64_t> pending_runs(int shard, int shards) const;
+  [[nodiscard]] RunStatus status(std::uint64_t id, std::string* message = nullptr) const;
+  // Runs of the whole sweep neither done nor failed.
+  [[nodiscard]] std::uint64_t unfinished_runs() const;
+
+  // Runs what `source` hands out on `jobs` workers (each run single-threaded inside, so at
+  // most `jobs` runs are in memory), until it is exhausted or `stop` is set.
+  BatchOutcome execute(RunSource& source, int jobs, const std::atomic<bool>* stop) const;
+  // Runs one run; returns false if it failed (the failure is recorded). Throws Interrupted.
+  bool execute_run(std::uint64_t id, const std::atomic<bool>* stop) const;
+
+  // Writes DIR/sweep.h5 from the run files present (atomically replacing an older one), and,
+  // when the sweep is complete, removes temporary files left by killed processes.
+  void write_index() const;
+
+ private:
+  SweepSpec sweep_;
+  std::string dir_;
+  std::string command_line_;
+  std::string version_;
+  std::vector<DesignPoint> points_;
+  std::vector<SweepRun> runs_;
+  std::string fingerprint_;
+  ScenarioSpec base_;  // the base scenario with the sweep's steps, for the index's months
+};
+
+// The index read back (for tests and tools): design columns and gathered metrics.
+struct SweepIndex {
+  std::map<std::string, std::string> attributes;  // root attributes as text
+  std::vector<std::int64_t> run, point, replicate, group, position, factor, status;
+  std::vector<std::uint64_t> seed;
+  std::vector<std::string> message, file;
+  std::map<std::string, std::vector<double>> values;   // varied parameter -> [run]
+  std::map<std::string, std::vector<double>> metrics;  // metric -> [run * steps + step]
+  std::size_t steps = 0;
+};
+SweepIndex read_sweep_index(const std::string& path);
+
+}  // namespace partnersim

@@ -1,0 +1,357 @@
+// `partnersim batch` end to end: the example sweep, identical results whatever the jobs,
+// shards or MPI ranks, kill and resume, failed runs, a folder of another sweep.
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "sim/batch/batch.h"
+#include "sim/output/result_file.h"
+#include "support/bitwise.h"
+#include "support/cli.h"
+
+namespace partnersim {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::bitwise_equal;
+using testing::run_cli;
+using testing::source_path;
+using testing::TempDir;
+using testing::write_text;
+
+// A scenario small enough for dozens of runs per test.
+const char* const kTinyScenario = R"(metadata: {name: Tiny}
+start: 2012-01
+steps: 24
+seed: 1
+organisations:
+  - {id: city, name: City, kind: municipality, municipality: Sopot, cash_pln: 100000}
+  - {id: ngo, name: NGO, kind: ngo, sector: social, municipality: Sopot, programme_places: 10, staff: 2}
+  - {id: coop, name: Coop, kind: social_cooperative, sector: services, municipality: Sopot, members: 5, social_jobs: 4}
+people:
+  - {municipality: Sopot, groups: [long_term_unemployed], count: 300}
+ties:
+  - {source: city, target: ngo, kind: partnership}
+  - {source: ngo, target: coop, kind: referral}
+)";
+
+// A 2 x 2 grid with 2 replicates: 8 runs.
+const char* const kGridSweep = R"(scenario: tiny.yaml
+seed: 5
+replicates: 2
+design: grid
+parameters:
+  reintegration.referral_rate: {values: [0.02, 0.3]}
+  reintegration.completion_rate: {min: 0.1, max: 0.5, levels: 2, unit: 1/month}
+metrics: [people_employed_social, people_in_programme, cooperatives_active]
+)";
+
+// A folder with the tiny scenario and a sweep over it.
+struct SweepFolder {
+  explicit SweepFolder(const std::string& sweep_text) {
+    write_text(dir / "tiny.yaml", kTinyScenario);
+    write_text(dir / "sweep.yaml", sweep_text);
+  }
+  [[nodiscard]] std::string sweep() const { return dir / "sweep.yaml"; }
+  [[nodiscard]] std::string out(const std::string& name) const { return dir / name; }
+  TempDir dir;
+};
+
+std::string batch(const std::string& sweep, const std::string& out, const std::string& more = "") {
+  return "batch " + sweep + " -o " + out + " --quiet " + more;
+}
+
+void expect_same_index(const std::string& a_path, const std::string& b_path) {
+  const SweepIndex a = read_sweep_index(a_path);
+  const SweepIndex b = read_sweep_index(b_path);
+  EXPECT_EQ(a.run, b.run);
+  EXPECT_EQ(a.point, b.point);
+  EXPECT_EQ(a.replicate, b.replicate);
+  EXPECT_EQ(a.seed, b.seed);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.message, b.message);
+  EXPECT_EQ(a.file, b.file);
+  ASSERT_EQ(a.values.size(), b.values.size());
+  for (const auto& [name, v] : a.values) EXPECT_TRUE(bitwise_equal(v, b.values.at(name))) << name;
+  ASSERT_EQ(a.metrics.size(), b.metrics.size());
+  for (const auto& [name, v] : a.metrics) EXPECT_TRUE(bitwise_equal(v, b.metrics.at(name))) << name;
+  EXPECT_EQ(a.attributes.at("complete"), "1");
+  EXPECT_EQ(b.attributes.at("complete"), "1");
+}
+
+double double_attribute(const std::string& file, const char* group, const char* name) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t g = H5Gopen2(f, group, H5P_DEFAULT);
+  const hid_t a = H5Aopen(g, name, H5P_DEFAULT);
+  double v = -1.0;
+  H5Aread(a, H5T_NATIVE_DOUBLE, &v);
+  H5Aclose(a);
+  H5Gclose(g);
+  H5Fclose(f);
+  return v;
+}
+
+std::size_t count_run_files(const std::string& out) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::path(out) / "runs", ec)) {
+    const std::string name = e.path().filename().string();
+    n += name.rfind("run-", 0) == 0 && e.path().extension() == ".h5" ? 1 : 0;
+  }
+  return n;
+}
+
+TEST(Batch, TheExampleSweepWritesAnIndexAndEveryRunCarriesItsParameters) {
+  TempDir dir;
+  const std::string out = dir / "screening";
+  const std::string sweep = source_path("scenarios/sweeps/sopot-screening.yaml");
+  const auto r = run_cli("batch " + sweep + " -o " + out + " --jobs 2");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("-> " + out + "/sweep.h5"), std::string::npos) << r.out;
+
+  const SweepSpec spec = load_sweep(sweep);
+  const SweepIndex index = read_sweep_index(out + "/sweep.h5");
+  const std::size_t runs = static_cast<std::size_t>(spec.points) * static_cast<std::size_t>(spec.replicates);
+  ASSERT_EQ(index.run.size(), runs);
+  EXPECT_EQ(index.metrics.size(), spec.metrics.size());
+  for (std::size_t i = 0; i < runs; ++i) {
+    EXPECT_EQ(index.status[i], 0) << index.message[i];
+    const std::string file = out + "/" + index.file[i];
+    for (const auto& p : spec.parameters) {
+      const double v = index.values.at(p.name)[i];
+      EXPECT_GE(v, p.min);
+      EXPECT_LE(v, p.max);
+      // The run file's resolved parameters hold the design's value exactly.
+      EXPECT_EQ(double_attribute(file, "/parameters", p.name.c_str()), v) << p.name << " run " << i;
+    }
+    for (const auto& [name, values] : index.metrics) {
+      for (std::size_t s = 0; s < index.steps; ++s) EXPECT_FALSE(std::isnan(values[i * index.steps + s])) << name;
+    }
+  }
+  // Run again: nothing is left to do, and the index is unchanged.
+  const auto again = run_cli("batch " + sweep + " -o " + out);
+  EXPECT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find(", 0 run now"), std::string::npos) << again.out;
+}
+
+TEST(Batch, EveryShippedSweepIsValid) {
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(source_path("scenarios/sweeps"))) {
+    if (entry.path().extension() != ".yaml") continue;
+    EXPECT_NO_THROW(static_cast<void>(load_sweep(entry.path().string()))) << entry.path();
+    ++checked;
+  }
+  EXPECT_GE(checked, 1);
+}
+
+TEST(Batch, ResultsDoNotDependOnTheNumberOfJobs) {
+  const SweepFolder f(kGridSweep);
+  ASSERT_EQ(run_cli(batch(f.sweep(), f.out("one"), "--jobs 1")).code, 0);
+  ASSERT_EQ(run_cli(batch(f.sweep(), f.out("two"), "--jobs 2")).code, 0);
+  expect_same_index(f.out("one") + "/sweep.h5", f.out("two") + "/sweep.h5");
+  // Replicates differ from each other (distinct seeds do something).
+  const SweepIndex index = read_sweep_index(f.out("one") + "/sweep.h5");
+  EXPECT_NE(index.seed[0], index.seed[1]);
+}
+
+TEST(Batch, TwoShardsWritingAtOnceEqualTheWholeSweep) {
+  const SweepFolder f(kGridSweep);
+  ASSERT_EQ(run_cli(batch(f.sweep(), f.out("whole"))).code, 0);
+  // Both shards at the same time into one folder; the one finishing last writes the index.
+  const std::string shards = f.out("shards");
+  const std::string cmd = std::string(PARTNERSIM_BIN) + " " + batch(f.sweep(), shards, "--shard 1/2 --jobs 1") + " & " +
+                          PARTNERSIM_BIN + " " + batch(f.sweep(), shards, "--shard 2/2 --jobs 1") + " ; wait";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  ASSERT_TRUE(fs::exists(shards + "/sweep.h5"));
+  expect_same_index(f.out("whole") + "/sweep.h5", shards + "/sweep.h5");
+
+  // One shard alone leaves the index to the others and says so.
+  const std::string half = f.out("half");
+  const auto r = run_cli("batch " + f.sweep() + " -o " + half + " --shard 2/2");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 runs of the sweep are in other shards"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(half + "/sweep.h5"));
+  EXPECT_EQ(count_run_files(half), 4U);
+  // --index-only writes what there is, marking the rest missing.
+  ASSERT_EQ(run_cli(batch(f.sweep(), half, "--index-only")).code, 0);
+  const SweepIndex partial = read_sweep_index(half + "/sweep.h5");
+  EXPECT_EQ(partial.attributes.at("complete"), "0");
+  for (std::size_t i = 0; i < partial.run.size(); ++i) EXPECT_EQ(partial.status[i], i % 2 == 1 ? 0 : 2);
+}
+
+TEST(Batch, AKilledBatchResumesToTheSameResultAsAnUninterruptedOne) {
+  const SweepFolder f(R"(scenario: tiny.yaml
+seed: 9
+replicates: 2
+design: latin_hypercube
+points: 6
+parameters:
+  reintegration.referral_rate: {min: 0.01, max: 0.3, unit: 1/month}
+  cooperatives.failure_hazard: {min: 0.0, max: 0.05, unit: 1/month}
+metrics: [people_employed_social, cooperatives_active]
+)");
+  const std::string out = f.out("killed");
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    execl(PARTNERSIM_BIN, PARTNERSIM_BIN, "batch", f.sweep().c_str(), "-o", out.c_str(), "--jobs", "1",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Kill it without warning once a few runs are done.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (count_run_files(out) < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the batch ended before it was killed";
+  const std::size_t done_before = count_run_files(out);
+  EXPECT_LT(done_before, 12U);
+  EXPECT_FALSE(fs::exists(out + "/sweep.h5"));
+
+  const auto resumed = run_cli(batch(f.sweep(), out, "--jobs 2"));
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_EQ(count_run_files(out), 12U);
+  ASSERT_EQ(run_cli(batch(f.sweep(), f.out("whole"), "--jobs 2")).code, 0);
+  expect_same_index(out + "/sweep.h5", f.out("whole") + "/sweep.h5");
+  // Nothing of the killed process is left once the sweep is complete.
+  for (const auto& e : fs::directory_iterator(out + "/runs")) {
+    EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+  }
+}
+
+TEST(Batch, SigtermStopsCleanlyAndTheSameCommandFinishes) {
+  const SweepFolder f(R"(scenario: tiny.yaml
+seed: 2
+replicates: 12
+design: list
+parameters:
+  reintegration.referral_rate: {values: [0.05]}
+metrics: [people_employed_social]
+)");
+  const std::string out = f.out("out");
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    execl(PARTNERSIM_BIN, PARTNERSIM_BIN, "batch", f.sweep().c_str(), "-o", out.c_str(), "--jobs", "1",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (count_run_files(out) < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 130) << "the batch ended before it was stopped";
+  // The run in progress removed its temporary file; finished runs stay.
+  for (const auto& e : fs::directory_iterator(out + "/runs")) {
+    EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+  }
+  EXPECT_GE(count_run_files(out), 2U);
+  const auto resumed = run_cli(batch(f.sweep(), out));
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_EQ(count_run_files(out), 12U);
+}
+
+TEST(Batch, AFailedRunIsRecordedAndTheOthersFinish) {
+  // Point 1 asks for programmes whose maximum is below their minimum.
+  const SweepFolder f(R"(scenario: tiny.yaml
+seed: 3
+design: list
+replicates: 2
+parameters:
+  reintegration.programme_min_months: {values: [3, 10, 4]}
+  reintegration.programme_max_months: {values: [9, 8, 12]}
+)");
+  const std::string out = f.out("out");
+  const auto r = run_cli("batch " + f.sweep() + " -o " + out);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("2 run(s) failed"), std::string::npos) << r.err;
+  const SweepIndex index = read_sweep_index(out + "/sweep.h5");
+  ASSERT_EQ(index.run.size(), 6U);
+  EXPECT_EQ(index.attributes.at("complete"), "1");  // every run is accounted for
+  for (std::size_t i = 0; i < 6; ++i) {
+    if (index.point[i] == 1) {
+      EXPECT_EQ(index.status[i], 1);
+      EXPECT_NE(index.message[i].find("programme_max_months (8) must be at least programme_min_months (10)"),
+                std::string::npos)
+          << index.message[i];
+      EXPECT_EQ(index.file[i], "");
+      EXPECT_TRUE(std::isnan(index.metrics.begin()->second[i * index.steps]));
+    } else {
+      EXPECT_EQ(index.status[i], 0) << index.message[i];
+    }
+  }
+}
+
+TEST(Batch, RefusesAFolderOfAnotherSweep) {
+  const SweepFolder f(kGridSweep);
+  const std::string out = f.out("out");
+  ASSERT_EQ(run_cli(batch(f.sweep(), out, "--shard 1/4")).code, 0);
+  const auto before = count_run_files(out);
+  // Same sweep with other steps: another sweep.
+  const auto r = run_cli(batch(f.sweep(), out, "--steps 12"));
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("holds the results of another sweep"), std::string::npos) << r.err;
+  EXPECT_EQ(count_run_files(out), before);
+}
+
+TEST(Batch, BadSweepFilesAndOptionsAreInvalidInput) {
+  const SweepFolder f(
+      "scenario: tiny.yaml\nseed: 1\ndesign: grid\nparameters:\n"
+      "  reintegration.referral_rate: {values: [0.1, 2]}\n");
+  const auto r = run_cli(batch(f.sweep(), f.out("out")));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(f.sweep() + ":5:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("parameters.reintegration.referral_rate.values[1]"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(f.out("out")));
+  const auto shard = run_cli(batch(source_path("scenarios/sweeps/sopot-screening.yaml"), f.out("out"), "--shard 3/2"));
+  EXPECT_EQ(shard.code, 2);
+  EXPECT_NE(shard.err.find("--shard"), std::string::npos) << shard.err;
+}
+
+#ifdef PARTNERSIM_MPIEXEC
+TEST(BatchMpi, TwoRanksGiveTheResultsOfOneRankAndOfJobs) {
+  const SweepFolder f(kGridSweep);
+  const std::string mpirun = std::string(PARTNERSIM_MPIEXEC) + " --allow-run-as-root --oversubscribe -n ";
+  const auto run_mpi = [&](int ranks, const std::string& out) {
+    const std::string cmd =
+        mpirun + std::to_string(ranks) + " " + PARTNERSIM_BIN + " " + batch(f.sweep(), out) + " >" + out + ".log 2>&1";
+    return std::system(cmd.c_str());
+  };
+  ASSERT_EQ(run_mpi(2, f.out("two")), 0) << testing::read_text(f.out("two") + ".log");
+  ASSERT_EQ(run_mpi(1, f.out("one")), 0) << testing::read_text(f.out("one") + ".log");
+  ASSERT_EQ(run_cli(batch(f.sweep(), f.out("jobs"), "--jobs 2")).code, 0);
+  expect_same_index(f.out("one") + "/sweep.h5", f.out("two") + "/sweep.h5");
+  expect_same_index(f.out("jobs") + "/sweep.h5", f.out("two") + "/sweep.h5");
+  // The work was shared: run files name the process that wrote them.
+  std::set<std::string> writers;
+  for (const auto& file : read_sweep_index(f.out("two") + "/sweep.h5").file) {
+    writers.insert(read_result_info(f.out("two") + "/" + file).attributes.at("sweep_process"));
+  }
+  EXPECT_EQ(writers.size(), 2U);
+}
+#endif
+
+}  // namespace
+}  // namespace partnersim

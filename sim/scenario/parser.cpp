@@ -268,7 +268,7 @@ class Parser {
   YAML::Node load() {
     std::vector<YAML::Node> documents;
     try {
-      documents = YAML::LoadAll(std::string(text_));
+      documents = scenario_detail::load_all_documents(std::string(text_));  // guarded against a yaml-cpp hang
     } catch (const YAML::Exception& e) {
       const bool known = !e.mark.is_null();
       throw ScenarioError(path_, known ? e.mark.line + 1 : 0, known ? e.mark.column + 1 : 0, "",

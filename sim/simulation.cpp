@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "sim/invariants.h"
+#include "sim/parallel.h"
 
 namespace partnersim {
 
@@ -126,7 +127,10 @@ void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl
   observer.on_start(run);
   std::mutex observer_mutex;
   const auto replicates = static_cast<std::uint32_t>(spec.replicates);
+  ForkJoinAnnotation sync;
+  sync.before_fork();
   tbb::parallel_for(std::uint32_t{0}, replicates, [&](std::uint32_t r) {
+    sync.body_start();
     ReplicateRun replicate(spec, r, ModuleRegistry::instance());
     while (!replicate.finished()) {
       if (control.stop != nullptr && control.stop->load()) throw Interrupted("interrupted");
@@ -137,7 +141,9 @@ void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl
       }
       if (control.on_progress) control.on_progress(r, record.step);
     }
+    sync.body_end();
   });
+  sync.after_join();
   observer.on_finish();
 }
 

@@ -340,7 +340,7 @@ class Parser {
   YAML::Node load(const std::string& text, const Origin* origin) const {
     std::vector<YAML::Node> documents;
     try {
-      documents = YAML::LoadAll(text);
+      documents = scenario_detail::load_all_documents(text);  // guarded against a yaml-cpp hang
     } catch (const YAML::Exception& e) {
       const bool known = !e.mark.is_null();
       throw ScenarioError(origin->file, known ? e.mark.line + 1 : 0, known ? e.mark.column + 1 : 0, "",

@@ -1,10 +1,13 @@
 #include "sim/scenario/yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <sstream>
 #include <unordered_map>
 
 #include "sim/scenario/parser.h"
@@ -361,6 +364,49 @@ std::optional<Value> Map::get(std::string_view key) const {
 Value Map::require(std::string_view key) const {
   if (const Entry* entry = find(key)) return entry->value;
   reader_->fail(self_.mark, child_path(self_.path, key), "missing required key " + quote(key), self_.origin);
+}
+
+namespace {
+
+// Sees only where documents start: a document starting where the previous one started has
+// consumed nothing, and the parser would return it again for ever.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (started_ && mark.pos == last_.pos) {
+      throw YAML::ParserException(mark, "unexpected character here (a ',' outside [ ] or { }?)");
+    }
+    started_ = true;
+    last_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnAlias(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnScalar(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                const std::string& /*value*/) override {}
+  void OnSequenceStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                       YAML::EmitterStyle::value /*style*/) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value /*style*/) override {}
+  void OnMapEnd() override {}
+
+ private:
+  bool started_ = false;
+  YAML::Mark last_;
+};
+
+}  // namespace
+
+std::vector<YAML::Node> load_all_documents(const std::string& text) {
+  {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    while (parser.HandleNextDocument(starts)) {
+    }
+  }
+  return YAML::LoadAll(text);
 }
 
 std::size_t max_expanded_nodes(std::size_t text_bytes) { return 2 * text_bytes + 1024; }

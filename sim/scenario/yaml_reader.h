@@ -118,6 +118,11 @@ class Map {
   std::vector<Entry> entries_;
 };
 
+// YAML::LoadAll, guarded: yaml-cpp 0.7 loops for ever, allocating, when a document
+// consumes no input (a stray ',' at the top level: jbeder/yaml-cpp#1040, fixed upstream by
+// #1319). The event stream is scanned first and such a spot is a YAML::ParserException.
+[[nodiscard]] std::vector<YAML::Node> load_all_documents(const std::string& text);
+
 // Limits on the shape of a document, checked before anything reads it: no scenario nests
 // deeper than a few levels, and without aliases a document has fewer nodes than bytes, so a
 // document whose aliases expand to many more nodes than it has bytes is an alias bomb.

@@ -63,5 +63,14 @@ TEST(DocumentLimits, AliasesWithinReasonAreAccepted) {
   EXPECT_NE(message.find("unknown key \"extra\""), std::string::npos) << message;
 }
 
+// yaml-cpp 0.7 loops for ever on these (found by the fuzzer; jbeder/yaml-cpp#1040).
+TEST(DocumentLimits, AStrayCommaAtTheTopLevelIsAnErrorNotAHang) {
+  for (const std::string text : {",\n", "[a] ,\n", "\"x\" ,\n", "{a: b} ,\n", "# comment\n,x# more\nseed: 1\n"}) {
+    const std::string message = refusal(text);
+    EXPECT_NE(message.find("invalid YAML"), std::string::npos) << text << ": " << message;
+    EXPECT_NE(message.find("limits.yaml:"), std::string::npos) << text << ": " << message;
+  }
+}
+
 }  // namespace
 }  // namespace partnersim

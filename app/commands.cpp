@@ -33,9 +33,25 @@ std::string default_output(const std::string& scenario) {
 
 void print_error(const std::string& message) { std::cerr << "partnersim: error: " << message << '\n'; }
 
+// The --profile table: seconds per label, summed over steps and replicates (module times
+// are wall time of the calling thread, parallel loops included), and shares of the run.
+void print_profile(const RunProfile& profile, double load_seconds, double run_seconds) {
+  std::printf("profile (wall seconds, summed over steps and replicates; run %.3f s, scenario load %.3f s):\n",
+              run_seconds, load_seconds);
+  std::printf("  %-40s %10s %7s\n", "phase/module", "seconds", "share");
+  double total = 0.0;
+  for (const auto& t : profile.timings) {
+    total += t.seconds;
+    std::printf("  %-40s %10.3f %6.1f%%\n", t.label.c_str(), t.seconds,
+                run_seconds > 0.0 ? 100.0 * t.seconds / run_seconds : 0.0);
+  }
+  std::printf("  %-40s %10.3f %6.1f%%\n", "(sum)", total, run_seconds > 0.0 ? 100.0 * total / run_seconds : 0.0);
+}
+
 }  // namespace
 
 int run_command(const RunOptions& options) {
+  const auto load_started = std::chrono::steady_clock::now();
   ScenarioSpec spec;
   try {
     spec = load_scenario(options.scenario,
@@ -56,11 +72,13 @@ int run_command(const RunOptions& options) {
 
   const std::int64_t total = static_cast<std::int64_t>(spec.steps) * spec.replicates;
   const auto started = std::chrono::steady_clock::now();
+  const double load_seconds = std::chrono::duration<double>(started - load_started).count();
+  RunProfile profile;
   std::int64_t steps_done = 0;
   try {
     Hdf5Writer writer(WriterOptions{output, options.force, options.command_line, PARTNERSIM_VERSION});
     ProgressBar bar(total, !options.quiet && isatty(STDERR_FILENO) != 0);
-    RunControl control{&g_stop, [&bar](std::uint32_t, int) { bar.advance(); }};
+    RunControl control{&g_stop, [&bar](std::uint32_t, int) { bar.advance(); }, options.profile ? &profile : nullptr};
     try {
       run_scenario(spec, writer, control);
     } catch (...) {
@@ -79,8 +97,9 @@ int run_command(const RunOptions& options) {
     print_error(std::string(e.what()) + " (no result written to " + output + ")");
     return kRunFailed;
   }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (options.profile) print_profile(profile, load_seconds, seconds);
   if (!options.quiet) {
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::printf("partnersim: %s: %d replicate(s) x %d steps (%s to %s) in %.2f s, %.0f steps/s -> %s\n",
                 spec.metadata.name.c_str(), spec.replicates, spec.steps, spec.start.str().c_str(),
                 spec.clock().last().str().c_str(), seconds, static_cast<double>(total) / seconds, output.c_str());

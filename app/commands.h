@@ -26,6 +26,7 @@ struct RunOptions {
   std::vector<std::string> set;
   bool force = false;
   bool quiet = false;
+  bool profile = false;  // time phases, modules and output (prints a table at the end)
   std::string command_line;
 };
 

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.set, "Override a module parameter: module.param=value (repeatable)");
   run_cmd->add_flag("--force", run.force, "Replace an existing result file (only once the new one is complete)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary line");
+  run_cmd->add_flag("--profile", run.profile, "Print the time spent per phase, module and output at the end");
 
   std::string validate_path;
   auto* validate_cmd = cli.add_subcommand("validate", "Check a scenario file without running it");

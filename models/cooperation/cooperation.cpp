@@ -77,37 +77,58 @@ void Cooperation::step(Phase /*phase*/, World& world) {
 // between pact co-signatories, and ends once below the threshold.
 void Cooperation::update_strengths(World& world, const TieView& view) {
   OrgGraph& g = world.graph();
+  const World& w = world;
   const int step = world.step();
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> joint;  // one entry per joint-work tie
-  for (auto e : boost::make_iterator_range(boost::edges(g))) {
-    const Tie& t = g[e];
-    const auto a = static_cast<std::uint32_t>(boost::source(e, g));
-    const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-    if (a != b && is_joint_work(t.kind) && t.active_at(step)) joint.push_back(ordered(a, b));
-  }
+  const std::size_t n = world.organisation_count();
+  using Pair = std::pair<std::uint32_t, std::uint32_t>;
+  // Every tie is an out-edge of exactly one organisation, so passes over organisations'
+  // out-edges touch disjoint ties and run in parallel; what they find is merged in
+  // organisation order.
+  auto joint = parallel_gather<Pair>(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<Pair>& out) {
+    for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
+      for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
+        const auto b = static_cast<std::uint32_t>(boost::target(e, g));
+        if (a != b && is_joint_work(g[e].kind) && g[e].active_at(step)) out.push_back(ordered(a, b));
+      }
+    }
+  });  // one entry per joint-work tie
   std::sort(joint.begin(), joint.end());
 
-  for (auto e : boost::make_iterator_range(boost::edges(g))) {
-    Tie& t = g[e];
-    if (!is_cooperation_tie(t.kind) || !t.active_at(step) || t.start_step >= step) continue;
-    const auto a = static_cast<std::uint32_t>(boost::source(e, g));
-    const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-    if (a == b || !world.org(a).alive || !world.org(b).alive) continue;
-    const auto [lo, hi] = std::equal_range(joint.begin(), joint.end(), ordered(a, b));
-    // A consortium tie is joint work for the pair's other ties, not for itself.
-    const auto others = (hi - lo) - (t.kind == TieKind::Consortium ? 1 : 0);
-    if (others > 0) {
-      t.strength = static_cast<float>(std::min(1.0, static_cast<double>(t.strength) + p_.strengthen_step));
-      continue;
-    }
-    double rate = view.share_neighbour(a, b) ? p_.cluster_decay : p_.bridge_decay;
-    if (world.share_pact(a, b)) rate *= p_.pact_decay_factor;
-    t.strength = static_cast<float>(static_cast<double>(t.strength) * (1.0 - rate));
-    if (t.strength < p_.break_threshold) {
-      t.end_step = step;
-      ++decayed_;
-      world.log("tie_decayed", a, b, 0, std::string(name_of(t.kind)));
-    }
+  struct Decayed {
+    std::uint32_t a = 0;
+    std::uint32_t b = 0;
+    TieKind kind = TieKind::Informal;
+  };
+  const CooperationParams p = p_;
+  const auto decayed =
+      parallel_gather<Decayed>(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<Decayed>& out) {
+        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
+          if (!w.org(a).alive) continue;
+          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
+            Tie& t = g[e];
+            if (!is_cooperation_tie(t.kind) || !t.active_at(step) || t.start_step >= step) continue;
+            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
+            if (a == b || !w.org(b).alive) continue;
+            const auto [lo, hi] = std::equal_range(joint.begin(), joint.end(), ordered(a, b));
+            // A consortium tie is joint work for the pair's other ties, not for itself.
+            const auto others = (hi - lo) - (t.kind == TieKind::Consortium ? 1 : 0);
+            if (others > 0) {
+              t.strength = static_cast<float>(std::min(1.0, static_cast<double>(t.strength) + p.strengthen_step));
+              continue;
+            }
+            double rate = view.share_neighbour(a, b) ? p.cluster_decay : p.bridge_decay;
+            if (w.share_pact(a, b)) rate *= p.pact_decay_factor;
+            t.strength = static_cast<float>(static_cast<double>(t.strength) * (1.0 - rate));
+            if (t.strength < p.break_threshold) {
+              t.end_step = step;
+              out.push_back({a, b, t.kind});
+            }
+          }
+        }
+      });
+  for (const Decayed& d : decayed) {
+    ++decayed_;
+    world.log("tie_decayed", d.a, d.b, 0, std::string(name_of(d.kind)));
   }
 }
 
@@ -178,22 +199,40 @@ void Cooperation::form_ties(World& world, const TieView& view) {
 void Cooperation::observe(const World& world, std::span<double> out) const {
   const OrgGraph& g = world.graph();
   const int step = world.step();
+  struct Sums {
+    double sum = 0.0;
+    std::int64_t count = 0;
+    double pact_sum = 0.0;
+    std::int64_t pact_count = 0;
+  };
+  // Per chunk of organisations (their out-edges), added up in chunk order.
+  const auto parts = parallel_chunk_results<Sums>(
+      world.organisation_count(), kOrgRowChunk, [&](std::size_t begin, std::size_t end, Sums& s) {
+        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
+          if (!world.org(a).alive) continue;
+          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
+            const Tie& t = g[e];
+            if (!is_cooperation_tie(t.kind) || !t.active_at(step)) continue;
+            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
+            if (!world.org(b).alive) continue;
+            s.sum += t.strength;
+            ++s.count;
+            if (world.share_pact(a, b)) {
+              s.pact_sum += t.strength;
+              ++s.pact_count;
+            }
+          }
+        }
+      });
   double sum = 0.0;
   std::int64_t count = 0;
   double pact_sum = 0.0;
   std::int64_t pact_count = 0;
-  for (auto e : boost::make_iterator_range(boost::edges(g))) {
-    const Tie& t = g[e];
-    if (!is_cooperation_tie(t.kind) || !t.active_at(step)) continue;
-    const auto a = static_cast<std::uint32_t>(boost::source(e, g));
-    const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-    if (!world.org(a).alive || !world.org(b).alive) continue;
-    sum += t.strength;
-    ++count;
-    if (world.share_pact(a, b)) {
-      pact_sum += t.strength;
-      ++pact_count;
-    }
+  for (const Sums& s : parts) {
+    sum += s.sum;
+    count += s.count;
+    pact_sum += s.pact_sum;
+    pact_count += s.pact_count;
   }
   out[0] = static_cast<double>(formed_);
   out[1] = static_cast<double>(formed_by_brokers_);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "sim/parallel.h"
 #include "sim/registry.h"
 
 namespace partnersim::models {
@@ -120,16 +121,19 @@ void Cooperatives::step(Phase phase, World& world) {
 void Cooperatives::update_capacity(World& world, int step) const {
   const Grosze per_worker = p_.output_per_worker;
   const double boost = 1.0 + p_.support_capacity_boost;
-  for (std::uint32_t i = 0; i < world.organisation_count(); ++i) {
-    Organisation& o = world.org(i);
-    if (!trades(o.kind)) continue;
-    if (!o.operating() || o.sector == 0) {
-      o.capacity = 0;
-      continue;
+  // Each organisation sets only its own capacity: independent, so in parallel.
+  parallel_chunks(world.organisation_count(), kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
+    for (auto i = static_cast<std::uint32_t>(begin); i < end; ++i) {
+      Organisation& o = world.org(i);
+      if (!trades(o.kind)) continue;
+      if (!o.operating() || o.sector == 0) {
+        o.capacity = 0;
+        continue;
+      }
+      const Grosze base = static_cast<Grosze>(o.workers()) * per_worker;
+      o.capacity = is_supported(world, i, step) ? share_of(boost, base) : base;
     }
-    const Grosze base = static_cast<Grosze>(o.workers()) * per_worker;
-    o.capacity = is_supported(world, i, step) ? share_of(boost, base) : base;
-  }
+  });
 }
 
 // At most one foundation per municipality and month, into its lowest-index free slot.

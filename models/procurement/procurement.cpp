@@ -201,7 +201,16 @@ void Procurement::tender_round(World& world, std::uint32_t k) {
 void Procurement::direct_orders(World& world, std::uint32_t k, std::uint32_t d, Grosze& remaining) {
   const BuyerSpec& buyer = world.spec().buyers[k];
   const std::uint32_t sector = buyer.demand[d].sector;
-  for (std::uint32_t o = 0; o < world.organisation_count() && remaining > 0; ++o) {
+  // Only organisations the buyer founded qualify: its founding ties, in index order.
+  const OrgGraph& g = world.graph();
+  std::vector<std::uint32_t> founded;
+  for (auto e : boost::make_iterator_range(boost::out_edges(buyer.organisation, g))) {
+    if (g[e].kind == TieKind::Founding) founded.push_back(static_cast<std::uint32_t>(boost::target(e, g)));
+  }
+  std::sort(founded.begin(), founded.end());
+  founded.erase(std::unique(founded.begin(), founded.end()), founded.end());
+  for (const std::uint32_t o : founded) {
+    if (remaining <= 0) break;
     const Organisation& org = world.org(o);
     if (org.kind != OrgKind::SocialCooperative || !org.operating() || org.sector != sector) continue;
     if (o == buyer.organisation || !founded_by(world, buyer.organisation, o)) continue;
@@ -218,11 +227,11 @@ std::vector<Procurement::Bid> Procurement::collect_bids(const World& world, cons
   const std::uint32_t municipality = world.org(buyer.organisation).municipality;
   const Grosze needed = lot.yearly / kMonthsPerYear;
   std::vector<Bid> bids;
-  std::set<std::vector<std::uint32_t>> seen;  // member sets already bidding
-  for (std::uint32_t o = 0; o < world.organisation_count(); ++o) {
+  std::set<std::vector<std::uint32_t>> seen;                            // member sets already bidding
+  for (const std::uint32_t o : world.organisations_in(municipality)) {  // index order
     const Organisation& org = world.org(o);
     if (o == buyer.organisation || !org.operating() || !may_bid(org.kind)) continue;
-    if (org.sector != sector || org.municipality != municipality) continue;
+    if (org.sector != sector) continue;
     if (lot.reserved && !is_social_economy(org.kind)) continue;
     Bid bid;
     bid.members = {o};

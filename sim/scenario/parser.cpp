@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "sim/scenario/generator.h"
 #include "sim/scenario/yaml_reader.h"
 
 namespace partnersim {
@@ -216,8 +217,8 @@ class Parser {
     const YAML::Node root = load();
     const Map top(reader_, Value{root, "", YAML::Mark()});
     top.allow({"metadata", "start", "steps", "seed", "replicates", "output", "municipalities", "organisations",
-               "new_cooperatives", "people", "ties", "funding_programmes", "buyers", "markets", "events",
-               "parameters"});
+               "new_cooperatives", "people", "ties", "funding_programmes", "buyers", "markets", "events", "parameters",
+               "generator"});
 
     spec_.source_path = path_;
     spec_.source_text = std::string(text_);
@@ -227,6 +228,7 @@ class Parser {
 
     spec_.sectors = {"none"};
     sector_index_.emplace("none", 0);
+    if (const auto v = top.get("generator")) generate_from_section(reader_, top, *v, spec_);
     if (const auto v = top.get("municipalities")) read_municipalities(*v);
     if (const auto v = top.get("organisations")) read_organisations(*v);
     scan_foundings(top);

@@ -1,6 +1,7 @@
 #include "models/cooperation/cooperation.h"
 
 #include <algorithm>
+#include <numeric>
 #include <set>
 #include <utility>
 #include <vector>
@@ -84,15 +85,43 @@ void Cooperation::update_strengths(World& world, const TieView& view) {
   // Every tie is an out-edge of exactly one organisation, so passes over organisations'
   // out-edges touch disjoint ties and run in parallel; what they find is merged in
   // organisation order.
-  auto joint = parallel_gather<Pair>(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<Pair>& out) {
-    for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
-      for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
-        const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-        if (a != b && is_joint_work(g[e].kind) && g[e].active_at(step)) out.push_back(ordered(a, b));
-      }
+  const auto joint_ties =
+      parallel_gather<Pair>(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<Pair>& out) {
+        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
+          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
+            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
+            if (a != b && is_joint_work(g[e].kind) && g[e].active_at(step)) out.emplace_back(a, b);
+          }
+        }
+      });
+  // Joint-work partners of each organisation, one entry per joint-work tie, sorted: the
+  // number of joint-work ties of a pair is a count in the shorter of two small rows.
+  std::vector<std::size_t> joint_offsets(n + 1, 0);
+  for (const auto& [a, b] : joint_ties) {
+    ++joint_offsets[a + 1];
+    ++joint_offsets[b + 1];
+  }
+  std::partial_sum(joint_offsets.begin(), joint_offsets.end(), joint_offsets.begin());
+  std::vector<std::uint32_t> joint(joint_offsets[n]);
+  {
+    std::vector<std::size_t> fill(joint_offsets.begin(), joint_offsets.end() - 1);
+    for (const auto& [a, b] : joint_ties) {
+      joint[fill[a]++] = b;
+      joint[fill[b]++] = a;
     }
-  });  // one entry per joint-work tie
-  std::sort(joint.begin(), joint.end());
+  }
+  parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t v = begin; v < end; ++v) {
+      std::sort(joint.begin() + static_cast<std::ptrdiff_t>(joint_offsets[v]),
+                joint.begin() + static_cast<std::ptrdiff_t>(joint_offsets[v + 1]));
+    }
+  });
+  auto joint_count = [&](std::uint32_t a, std::uint32_t b) {
+    const auto first = joint.begin() + static_cast<std::ptrdiff_t>(joint_offsets[a]);
+    const auto last = joint.begin() + static_cast<std::ptrdiff_t>(joint_offsets[a + 1]);
+    const auto [lo, hi] = std::equal_range(first, last, b);
+    return hi - lo;
+  };
 
   struct Decayed {
     std::uint32_t a = 0;
@@ -102,21 +131,39 @@ void Cooperation::update_strengths(World& world, const TieView& view) {
   const CooperationParams p = p_;
   const auto decayed =
       parallel_gather<Decayed>(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<Decayed>& out) {
+        // Common partners of a and b: a's partners are stamped once (stamps are unique per
+        // thread and organisation visit, so the array is never cleared), then b's are looked
+        // up; a hub b is searched for a's few partners instead.
+        thread_local std::vector<std::uint64_t> stamp;
+        thread_local std::uint64_t visit = 0;
+        if (stamp.size() < n) stamp.assign(n, 0);
         for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
           if (!w.org(a).alive) continue;
+          bool stamped = false;
+          auto share_neighbour = [&](std::uint32_t b) {
+            if (view.degree(b) > 16 * view.degree(a)) return view.share_neighbour(a, b);
+            if (!stamped) {
+              ++visit;
+              for (const std::uint32_t* x = view.begin(a); x != view.end(a); ++x) stamp[*x] = visit;
+              stamped = true;
+            }
+            for (const std::uint32_t* x = view.begin(b); x != view.end(b); ++x) {
+              if (stamp[*x] == visit) return true;
+            }
+            return false;
+          };
           for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
             Tie& t = g[e];
             if (!is_cooperation_tie(t.kind) || !t.active_at(step) || t.start_step >= step) continue;
             const auto b = static_cast<std::uint32_t>(boost::target(e, g));
             if (a == b || !w.org(b).alive) continue;
-            const auto [lo, hi] = std::equal_range(joint.begin(), joint.end(), ordered(a, b));
             // A consortium tie is joint work for the pair's other ties, not for itself.
-            const auto others = (hi - lo) - (t.kind == TieKind::Consortium ? 1 : 0);
+            const auto others = joint_count(a, b) - (t.kind == TieKind::Consortium ? 1 : 0);
             if (others > 0) {
               t.strength = static_cast<float>(std::min(1.0, static_cast<double>(t.strength) + p.strengthen_step));
               continue;
             }
-            double rate = view.share_neighbour(a, b) ? p.cluster_decay : p.bridge_decay;
+            double rate = share_neighbour(b) ? p.cluster_decay : p.bridge_decay;
             if (w.share_pact(a, b)) rate *= p.pact_decay_factor;
             t.strength = static_cast<float>(static_cast<double>(t.strength) * (1.0 - rate));
             if (t.strength < p.break_threshold) {

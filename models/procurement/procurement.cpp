@@ -104,6 +104,16 @@ void Procurement::step(Phase /*phase*/, World& world) {
   pay_and_settle(world);
   const int month = world.clock().month_of(world.step()).month;
   const auto& buyers = world.spec().buyers;
+  // Demand still covered by contracts running on from earlier rounds, per buyer and demand.
+  // A buyer tenders once a step, and its own round only adds contracts after reading its
+  // own coverage, so summing once before the rounds is the same as summing in each.
+  covered_.assign(buyers.size(), {});
+  for (std::uint32_t k = 0; k < buyers.size(); ++k) {
+    if (buyers[k].tender_month == month) covered_[k].assign(buyers[k].demand.size(), 0);
+  }
+  for (const Contract& c : contracts_) {
+    if (!covered_[c.buyer_spec].empty()) covered_[c.buyer_spec][c.demand_spec] += c.active_monthly() * kMonthsPerYear;
+  }
   for (std::uint32_t k = 0; k < buyers.size(); ++k) {
     if (buyers[k].tender_month == month && world.org(buyers[k].organisation).operating()) tender_round(world, k);
   }
@@ -172,10 +182,7 @@ void Procurement::tender_round(World& world, std::uint32_t k) {
   RandomStream lot_rng = world.stream(kLot, k);
   for (std::uint32_t d = 0; d < buyer.demand.size(); ++d) {
     // Demand still covered by contracts running on from earlier rounds is not tendered again.
-    Grosze covered = 0;
-    for (const Contract& c : contracts_) {
-      if (c.buyer_spec == k && c.demand_spec == d) covered += c.active_monthly() * kMonthsPerYear;
-    }
+    const Grosze covered = covered_[k][d];
     Grosze remaining = std::max(Grosze{0}, buyer.demand[d].yearly - covered);
     direct_orders(world, k, d, remaining);
     if (remaining <= 0) continue;

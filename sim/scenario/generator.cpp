@@ -225,7 +225,8 @@ void generate_world(const GeneratorConfig& config, ScenarioSpec& spec) {
       o.shelter_places = draw_count(rng, k.shelter_places);
       o.flat_places = draw_count(rng, k.flat_places);
       o.quality = std::clamp(k.quality + 0.2 * (rng.uniform() - 0.5), 0.0, 1.0);
-      o.cash = pln_to_grosze(k.cash_pln * (0.5 + rng.uniform()));
+      o.cash =
+          pln_to_grosze(k.cash_pln * (0.5 + rng.uniform()) + k.cash_pln_per_million * geo.weight[m] * config.scale);
       o.rent = pln_to_grosze(k.rent_pln);
       o.dividend = pln_to_grosze(k.dividend_pln);
       if (k.founded_by_municipality) {
@@ -398,7 +399,7 @@ GeneratedKind read_kind(const Reader& reader, const Value& item) {
   const Map m(reader, item);
   m.allow({"kind", "per_municipality", "per_region", "count", "scaled", "founded_by_municipality", "sectored", "staff",
            "programme_places", "social_jobs", "members", "shelter_places", "flat_places", "quality", "cash_pln",
-           "rent_pln", "dividend_pln"});
+           "cash_pln_per_million", "rent_pln", "dividend_pln"});
   GeneratedKind k;
   k.kind = named<OrgKind>(reader, m.require("kind"), &org_kind_from, org_kind_names());
   int spreads = 0;
@@ -443,6 +444,7 @@ GeneratedKind read_kind(const Reader& reader, const Value& item) {
   mean("shelter_places", k.shelter_places);
   mean("flat_places", k.flat_places);
   mean("cash_pln", k.cash_pln);
+  mean("cash_pln_per_million", k.cash_pln_per_million);
   mean("rent_pln", k.rent_pln);
   mean("dividend_pln", k.dividend_pln);
   if (const auto v = m.get("quality")) k.quality = share_of(reader, *v);

@@ -41,6 +41,7 @@ struct GeneratedKind {
   double flat_places = 0;
   double quality = 0.5;
   double cash_pln = 0;
+  double cash_pln_per_million = 0;  // added: per million inhabitants of its municipality, x scale
   double rent_pln = 0;
   double dividend_pln = 0;
 };

@@ -48,10 +48,10 @@ for scale in $scales; do
     /usr/bin/time -v "$bin" run "$scenario" --steps "$steps" --threads "$t" -o "$out" --force -q --profile \
       >"$work/profile.txt" 2>"$work/time.txt"
     peak_kb="$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time.txt")"
-    output_share="$(awk '$1 ~ /^output\// {s += $3} END {printf "%.1f", s}' "$work/profile.txt")"
+    output_share="$(awk '$1 ~ /^output\// {s += $2} END {printf "%.4f", s}' "$work/profile.txt")"
     run_s="$(sed -n 's/.*run \([0-9.]*\) s.*/\1/p' "$work/profile.txt")"
-    output_pct="$(awk -v s="$output_share" -v r="$run_s" 'BEGIN {printf "%.1f", r > 0 ? 100 * s / r : 0}')"
-    network_pct="$(awk -v r="$run_s" '$1 == "observe/network" {printf "%.1f", r > 0 ? 100 * $2 / r : 0}' "$work/profile.txt")"
+    output_pct="$(awk -v s="$output_share" -v r="$run_s" 'BEGIN {printf "%.1f", (r > 0 ? 100 * s / r : 0)}')"
+    network_pct="$(awk -v r="$run_s" '$1 == "observe/network" {printf "%.1f", (r > 0 ? 100 * $2 / r : 0)}' "$work/profile.txt")"
     people="$(awk -v p="$people_at_scale_1" -v s="$scale" 'BEGIN {printf "%.0f", p * s}')"
     rate="$(awk -v p="$people" -v n="$steps" -v m="$med" 'BEGIN {printf "%.3g", p * n / m}')"
     printf '%-6s %-7s %12.2f %12.2f %18s %12.0f %9s %9s\n' "$scale" "$t" "$med" "$mean" "$rate" \

@@ -26,11 +26,17 @@ bool may_bid(OrgKind k) {
 // Strongest tie in force between a and b, either direction, any kind; 0 when none.
 float tie_strength(const World& world, std::uint32_t a, std::uint32_t b) {
   const OrgGraph& g = world.graph();
+  // The ties of the pair are a's out- and in-edges to b: read them from the end with fewer
+  // ties (a buyer collects a contract tie per award, a bidder has a few).
+  if (boost::out_degree(a, g) + boost::in_degree(a, g) > boost::out_degree(b, g) + boost::in_degree(b, g)) {
+    std::swap(a, b);
+  }
   float best = 0.0F;
-  for (auto [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
-    for (auto e : boost::make_iterator_range(boost::out_edges(from, g))) {
-      if (boost::target(e, g) == to && g[e].active_at(world.step())) best = std::max(best, g[e].strength);
-    }
+  for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
+    if (boost::target(e, g) == b && g[e].active_at(world.step())) best = std::max(best, g[e].strength);
+  }
+  for (auto e : boost::make_iterator_range(boost::in_edges(a, g))) {
+    if (boost::source(e, g) == b && g[e].active_at(world.step())) best = std::max(best, g[e].strength);
   }
   return best;
 }

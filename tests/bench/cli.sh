@@ -48,7 +48,7 @@ for scale in $scales; do
     /usr/bin/time -v "$bin" run "$scenario" --steps "$steps" --threads "$t" -o "$out" --force -q --profile \
       >"$work/profile.txt" 2>"$work/time.txt"
     peak_kb="$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time.txt")"
-    output_share="$(awk '$1 ~ /^output\// {s += $2} END {printf "%.4f", s}' "$work/profile.txt")"
+    output_share="$(awk '$1 ~ /^output\// && $1 != "output/writer" {s += $2} END {printf "%.4f", s}' "$work/profile.txt")"
     run_s="$(sed -n 's/.*run \([0-9.]*\) s.*/\1/p' "$work/profile.txt")"
     output_pct="$(awk -v s="$output_share" -v r="$run_s" 'BEGIN {printf "%.1f", (r > 0 ? 100 * s / r : 0)}')"
     network_pct="$(awk -v r="$run_s" '$1 == "observe/network" {printf "%.1f", (r > 0 ? 100 * $2 / r : 0)}' "$work/profile.txt")"

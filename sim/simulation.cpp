@@ -132,7 +132,7 @@ void ReplicateRun::observe() {
   }
   metrics_[0] = static_cast<double>(world_.people().size());
   metrics_[1] = alive;
-  metrics_[2] = static_cast<double>(tie_ends / 2);
+  metrics_[2] = static_cast<double>(tie_ends) / 2.0;  // even: exact
   metrics_[3] = grosze_to_pln(cash_total);
   double engine_seconds = seconds_since(t0);
   for (std::size_t i = 0; i < modules_.size(); ++i) {

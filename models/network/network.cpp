@@ -173,11 +173,14 @@ ModuleInfo network_module_info() {
   info.metrics.push_back(
       {"network_mean_degree", "ties", "Mean number of partners per living organisation" + view_note});
   info.metrics.push_back({"network_clustering", "share",
-                          "Transitivity: 3 x triangles / connected triples (0 without triples)" + view_note});
+                          "Transitivity: 3 x triangles / connected triples (0 without triples); exact, every month "
+                          "(triangles counted by the degree-ordered forward algorithm)" +
+                              view_note});
   info.metrics.push_back({"network_largest_component_share", "share",
-                          "Share of living organisations in the largest connected component" + view_note});
+                          "Share of living organisations in the largest connected component; exact" + view_note});
   info.metrics.push_back(
-      {"network_components", "components", "Connected components, isolated organisations included" + view_note});
+      {"network_components", "components",
+       "Connected components, isolated organisations included; exact, every month (union-find)" + view_note});
   info.metrics.push_back(
       {"cross_sector_share", "share",
        "Share of tied pairs whose sectors (public, civil, private) differ (0 without ties)" + view_note});

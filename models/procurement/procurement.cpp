@@ -192,6 +192,15 @@ void Procurement::tender_round(World& world, std::uint32_t k) {
     Grosze remaining = std::max(Grosze{0}, buyer.demand[d].yearly - covered);
     direct_orders(world, k, d, remaining);
     if (remaining <= 0) continue;
+    // Who may bid for this demand's lots: the same organisations for every lot of the round
+    // (awards change capacities, not who operates), so found once, in index order.
+    local_bidders_.clear();
+    for (const std::uint32_t o : world.organisations_in(world.org(buyer.organisation).municipality)) {
+      const Organisation& org = world.org(o);
+      if (o != buyer.organisation && org.operating() && may_bid(org.kind) && org.sector == buyer.demand[d].sector) {
+        local_bidders_.push_back(o);
+      }
+    }
     // Equal lots of at most lot_size; the few leftover grosze go to the first lots.
     const Grosze n = (remaining + p_.lot_size - 1) / p_.lot_size;
     for (Grosze i = 0; i < n; ++i) {
@@ -240,11 +249,11 @@ std::vector<Procurement::Bid> Procurement::collect_bids(const World& world, cons
   const std::uint32_t municipality = world.org(buyer.organisation).municipality;
   const Grosze needed = lot.yearly / kMonthsPerYear;
   std::vector<Bid> bids;
-  std::set<std::vector<std::uint32_t>> seen;                            // member sets already bidding
-  for (const std::uint32_t o : world.organisations_in(municipality)) {  // index order
+  std::set<std::vector<std::uint32_t>> seen;      // member sets already bidding
+  for (const std::uint32_t o : local_bidders_) {  // index order
     const Organisation& org = world.org(o);
     if (o == buyer.organisation || !org.operating() || !may_bid(org.kind)) continue;
-    if (org.sector != sector) continue;
+    if (org.sector != sector || org.municipality != municipality) continue;
     if (lot.reserved && !is_social_economy(org.kind)) continue;
     Bid bid;
     bid.members = {o};

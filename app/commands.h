@@ -27,6 +27,7 @@ struct RunOptions {
   bool force = false;
   bool quiet = false;
   bool check = false;  // --check, or PARTNERSIM_CHECK=1 in the environment (the test suite sets it)
+  bool profile = false;  // time phases, modules and output (prints a table at the end)
   std::string command_line;
 };
 

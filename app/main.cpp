@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   compare_cmd->add_flag("--force", compare.force, "Replace existing results and comparison in the folder");
   compare_cmd->add_flag("-q,--quiet", compare.quiet, "No progress bar and no closing line (the table is printed)");
+  run_cmd->add_flag("--profile", run.profile, "Print the time spent per phase, module and output at the end");
 
   std::string validate_path;
   auto* validate_cmd = cli.add_subcommand("validate", "Check a scenario file without running it");

@@ -23,6 +23,7 @@ packages=(
   clang-format clang-tidy
   clang libclang-rt-14-dev  # libFuzzer, for scripts/fuzz.sh
   libopenmpi-dev openmpi-bin
+  hyperfine time
 )
 
 install_packages() {

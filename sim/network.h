@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/parallel.h"
 #include "sim/world.h"
 
 namespace partnersim {

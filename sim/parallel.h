@@ -39,6 +39,8 @@ struct ForkJoinAnnotation {
 };
 
 inline constexpr std::size_t kPeopleChunk = 8192;
+// Organisations per chunk of per-organisation passes (rows of the tie network, observation).
+inline constexpr std::size_t kOrgRowChunk = 4096;
 
 // f(begin, end) for each chunk [begin, end) of [0, n), in parallel.
 template <typename F>

@@ -11,6 +11,47 @@
 
 namespace partnersim {
 
+namespace {
+
+using ProfileClock = std::chrono::steady_clock;
+
+double seconds_since(ProfileClock::time_point t0) {
+  return std::chrono::duration<double>(ProfileClock::now() - t0).count();
+}
+
+}  // namespace
+
+void RunProfile::add(const std::string& label, double seconds) {
+  for (auto& t : timings) {
+    if (t.label == label) {
+      t.seconds += seconds;
+      return;
+    }
+  }
+  timings.push_back({label, seconds});
+}
+
+void ReplicateRun::enable_profile() {
+  profiling_ = true;
+  timings_.clear();
+  step_slot_.assign(kPhases.size(), std::vector<std::size_t>(modules_.size(), 0));
+  timings_.push_back({"begin_step", 0.0});
+  for (std::size_t p = 0; p < kPhases.size(); ++p) {
+    for (std::size_t i = 0; i < modules_.size(); ++i) {
+      step_slot_[p][i] = timings_.size();
+      const std::string phase(name_of(kPhases[p]));
+      timings_.push_back({kPhases[p] == Phase::Rewire ? phase : phase + "/" + infos_[i]->name, 0.0});
+    }
+  }
+  observe_slot_.clear();
+  for (std::size_t i = 0; i < modules_.size(); ++i) {
+    observe_slot_.push_back(timings_.size());
+    timings_.push_back({"observe/" + infos_[i]->name, 0.0});
+  }
+  observe_slot_.push_back(timings_.size());
+  timings_.push_back({"observe/engine", 0.0});
+}
+
 RunDescription describe_run(const ScenarioSpec& spec) {
   return RunDescription{&spec, ModuleRegistry::instance().all_metrics()};
 }
@@ -55,19 +96,26 @@ void ReplicateRun::configure_all() {
 
 const StepRecord& ReplicateRun::advance() {
   const int step = next_step_++;
+  auto t0 = ProfileClock::now();
   world_.clear_step_events();
   world_.begin_step(step);
+  if (profiling_) timings_[0].seconds += seconds_since(t0);
   check("the start of the month (openings and dated closures)");
-  for (Phase phase : kPhases) {
+  for (std::size_t p = 0; p < kPhases.size(); ++p) {
+    const Phase phase = kPhases[p];
     if (phase == Phase::Rewire) {
+      t0 = ProfileClock::now();
       world_.apply_graph_edits();
+      if (profiling_) timings_[step_slot_[p][0]].seconds += seconds_since(t0);
       check("the engine's rewire phase (applying proposed tie changes)");
       continue;
     }
     for (std::size_t i = 0; i < modules_.size(); ++i) {
       const auto& phases = infos_[i]->phases;
       if (std::find(phases.begin(), phases.end(), phase) == phases.end()) continue;
+      t0 = ProfileClock::now();
       modules_[i]->step(phase, world_);
+      if (profiling_) timings_[step_slot_[p][i]].seconds += seconds_since(t0);
       if (checks_) check("module " + infos_[i]->name + " in phase " + std::string(name_of(phase)));
       // A scheduled event may have changed parameters: later modules see the new values.
       if (world_.params_version() != configured_version_) configure_all();
@@ -80,24 +128,35 @@ const StepRecord& ReplicateRun::advance() {
 void ReplicateRun::observe() {
   const int step = world_.step();
   const std::size_t n = world_.organisation_count();
+  auto t0 = ProfileClock::now();
+  parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const Organisation& o = world_.org(static_cast<std::uint32_t>(i));
+      cash_[i] = grosze_to_pln(o.cash);
+      employees_[i] = o.employees();
+      degree_[i] = world_.active_degree(static_cast<std::uint32_t>(i));
+      alive_[i] = o.alive ? 1 : 0;
+    }
+  });
   Grosze cash_total = 0;
   int alive = 0;
+  std::int64_t tie_ends = 0;  // every active tie has two ends (a loop both at one organisation)
   for (std::size_t i = 0; i < n; ++i) {
-    const Organisation& o = world_.org(static_cast<std::uint32_t>(i));
-    cash_[i] = grosze_to_pln(o.cash);
-    employees_[i] = o.employees();
-    degree_[i] = world_.active_degree(static_cast<std::uint32_t>(i));
-    alive_[i] = o.alive ? 1 : 0;
-    cash_total += o.cash;
-    alive += o.alive ? 1 : 0;
+    cash_total += world_.org(static_cast<std::uint32_t>(i)).cash;
+    alive += alive_[i];
+    tie_ends += degree_[i];
   }
   metrics_[0] = static_cast<double>(world_.people().size());
   metrics_[1] = alive;
-  metrics_[2] = static_cast<double>(world_.active_tie_count());
+  metrics_[2] = static_cast<double>(tie_ends) / 2.0;  // even: exact
   metrics_[3] = grosze_to_pln(cash_total);
+  double engine_seconds = seconds_since(t0);
   for (std::size_t i = 0; i < modules_.size(); ++i) {
+    t0 = ProfileClock::now();
     modules_[i]->observe(world_, std::span<double>(metrics_).subspan(metric_offset_[i], infos_[i]->metrics.size()));
+    if (profiling_) timings_[observe_slot_[i]].seconds += seconds_since(t0);
   }
+  t0 = ProfileClock::now();
   for (std::size_t r = 0; r < ratio_inputs_.size(); ++r) {
     const double denominator = metrics_[ratio_inputs_[r].second];
     metrics_[ratio_offset_ + r] =
@@ -120,31 +179,52 @@ void ReplicateRun::observe() {
   record_ = StepRecord{
       world_.replicate(),         step, metrics_, cash_, employees_, degree_, alive_, world_.step_events(), flows_,
       snapshot ? &ties_ : nullptr};
+  engine_seconds += seconds_since(t0);
+  if (profiling_) timings_[observe_slot_.back()].seconds += engine_seconds;
 }
 
 void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl& control) {
+  RunProfile* profile = control.profile;
   const RunDescription run = describe_run(spec);
+  auto t0 = ProfileClock::now();
   observer.on_start(run);
+  if (profile != nullptr) profile->add("output/start", seconds_since(t0));
   std::mutex observer_mutex;
   const auto replicates = static_cast<std::uint32_t>(spec.replicates);
   ForkJoinAnnotation sync;
   sync.before_fork();
   tbb::parallel_for(std::uint32_t{0}, replicates, [&](std::uint32_t r) {
     sync.body_start();
+    auto setup_start = ProfileClock::now();
     ReplicateRun replicate(spec, r, ModuleRegistry::instance());
+    const double setup_seconds = seconds_since(setup_start);
+    if (profile != nullptr) replicate.enable_profile();
+    double output_seconds = 0.0;
     while (!replicate.finished()) {
       if (control.stop != nullptr && control.stop->load()) throw Interrupted("interrupted");
       const StepRecord& record = replicate.advance();
       {
         const std::lock_guard lock(observer_mutex);
+        const auto out_start = ProfileClock::now();
         observer.on_step(record);
+        output_seconds += seconds_since(out_start);
       }
       if (control.on_progress) control.on_progress(r, record.step);
+    }
+    if (profile != nullptr) {
+      const std::lock_guard lock(observer_mutex);
+      profile->add("setup (world and modules)", setup_seconds);
+      for (const auto& t : replicate.timings()) {
+        if (t.seconds > 0.0) profile->add(t.label, t.seconds);
+      }
+      profile->add("output/steps", output_seconds);
     }
     sync.body_end();
   });
   sync.after_join();
+  t0 = ProfileClock::now();
   observer.on_finish();
+  if (profile != nullptr) profile->add("output/finish", seconds_since(t0));
 }
 
 }  // namespace partnersim

@@ -60,6 +60,13 @@ struct PhaseTiming {
   double seconds = 0.0;
 };
 
+// Wall time per label, summed over steps and replicates, in order of first appearance.
+// Only measures: turning it on changes no result.
+struct RunProfile {
+  std::vector<PhaseTiming> timings;
+  void add(const std::string& label, double seconds);
+};
+
 // One replicate: its world, its module instances and the phase schedule.
 class ReplicateRun {
  public:
@@ -74,6 +81,10 @@ class ReplicateRun {
   // InvariantViolation on the first failure (default: invariant_checks_default()).
   void set_checks(bool on) { checks_ = on; }
   [[nodiscard]] bool checks() const { return checks_; }
+
+  // Times every phase and module of later steps (see RunProfile).
+  void enable_profile();
+  [[nodiscard]] const std::vector<PhaseTiming>& timings() const { return timings_; }
 
  private:
   void configure_all();
@@ -99,11 +110,17 @@ class ReplicateRun {
   std::vector<TieRow> ties_;
   std::vector<LedgerFlow> flows_;
   StepRecord record_;
+
+  bool profiling_ = false;
+  std::vector<PhaseTiming> timings_;
+  std::vector<std::vector<std::size_t>> step_slot_;  // [phase][module] -> timings_ index
+  std::vector<std::size_t> observe_slot_;            // per module, then the engine's own
 };
 
 struct RunControl {
   const std::atomic<bool>* stop = nullptr;                             // set asynchronously to interrupt
   std::function<void(std::uint32_t replicate, int step)> on_progress;  // any thread
+  RunProfile* profile = nullptr;                                       // filled when set (--profile)
 };
 
 class Interrupted : public std::runtime_error {

@@ -30,6 +30,18 @@ World::World(const ScenarioSpec& spec, std::uint32_t replicate)
     const auto v = static_cast<std::uint32_t>(boost::add_vertex(org, graph_));
     transfer(Account::external(opening), Account::org(v), o.cash, Channel::OpeningBalance);
   }
+  std::size_t municipalities = spec.municipalities.size();
+  for (const auto& o : spec.organisations) municipalities = std::max<std::size_t>(municipalities, o.municipality + 1);
+  municipality_offsets_.assign(municipalities + 1, 0);
+  for (const auto& o : spec.organisations) ++municipality_offsets_[o.municipality + 1];
+  for (std::size_t m = 0; m < municipalities; ++m) municipality_offsets_[m + 1] += municipality_offsets_[m];
+  by_municipality_.resize(spec.organisations.size());
+  {
+    std::vector<std::size_t> next(municipality_offsets_.begin(), municipality_offsets_.end() - 1);
+    for (std::uint32_t v = 0; v < spec.organisations.size(); ++v) {
+      by_municipality_[next[spec.organisations[v].municipality]++] = v;
+    }
+  }
   for (std::uint32_t v = 0; v < spec.organisations.size(); ++v) {
     for (std::uint32_t founder : spec.organisations[v].founders) {
       const int from = spec.organisations[v].founded_step;

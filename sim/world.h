@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -86,6 +87,13 @@ class World {
   Organisation& org(std::uint32_t i) { return graph_[i]; }
   [[nodiscard]] const Organisation& org(std::uint32_t i) const { return graph_[i]; }
 
+  // Organisations based in municipality m, in index order: the local candidates of markets,
+  // tenders and other per-place searches (vertices are never added during a run).
+  [[nodiscard]] std::span<const std::uint32_t> organisations_in(std::uint32_t m) const {
+    if (m + 1 >= municipality_offsets_.size()) return {};
+    return {by_municipality_.data() + municipality_offsets_[m], by_municipality_.data() + municipality_offsets_[m + 1]};
+  }
+
   People& people() { return people_; }
   [[nodiscard]] const People& people() const { return people_; }
 
@@ -140,6 +148,8 @@ class World {
   StreamKey key_;
   int step_ = -1;
   OrgGraph graph_;
+  std::vector<std::size_t> municipality_offsets_;  // organisations_in(m) is [offsets[m], offsets[m+1])
+  std::vector<std::uint32_t> by_municipality_;
   People people_;
   ParamSet params_;
   std::uint64_t params_version_ = 0;

@@ -1,6 +1,7 @@
 #include "models/cooperation/cooperation.h"
 
 #include <algorithm>
+#include <numeric>
 #include <set>
 #include <utility>
 #include <vector>
@@ -77,37 +78,104 @@ void Cooperation::step(Phase /*phase*/, World& world) {
 // between pact co-signatories, and ends once below the threshold.
 void Cooperation::update_strengths(World& world, const TieView& view) {
   OrgGraph& g = world.graph();
+  const World& w = world;
   const int step = world.step();
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> joint;  // one entry per joint-work tie
-  for (auto e : boost::make_iterator_range(boost::edges(g))) {
-    const Tie& t = g[e];
-    const auto a = static_cast<std::uint32_t>(boost::source(e, g));
-    const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-    if (a != b && is_joint_work(t.kind) && t.active_at(step)) joint.push_back(ordered(a, b));
+  const std::size_t n = world.organisation_count();
+  using Pair = std::pair<std::uint32_t, std::uint32_t>;
+  // Every tie is an out-edge of exactly one organisation, so passes over organisations'
+  // out-edges touch disjoint ties and run in parallel; what they find is merged in
+  // organisation order.
+  const auto joint_ties =
+      parallel_gather<Pair>(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<Pair>& out) {
+        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
+          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
+            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
+            if (a != b && is_joint_work(g[e].kind) && g[e].active_at(step)) out.emplace_back(a, b);
+          }
+        }
+      });
+  // Joint-work partners of each organisation, one entry per joint-work tie, sorted: the
+  // number of joint-work ties of a pair is a count in the shorter of two small rows.
+  std::vector<std::size_t> joint_offsets(n + 1, 0);
+  for (const auto& [a, b] : joint_ties) {
+    ++joint_offsets[a + 1];
+    ++joint_offsets[b + 1];
   }
-  std::sort(joint.begin(), joint.end());
+  std::partial_sum(joint_offsets.begin(), joint_offsets.end(), joint_offsets.begin());
+  std::vector<std::uint32_t> joint(joint_offsets[n]);
+  {
+    std::vector<std::size_t> fill(joint_offsets.begin(), joint_offsets.end() - 1);
+    for (const auto& [a, b] : joint_ties) {
+      joint[fill[a]++] = b;
+      joint[fill[b]++] = a;
+    }
+  }
+  parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t v = begin; v < end; ++v) {
+      std::sort(joint.begin() + static_cast<std::ptrdiff_t>(joint_offsets[v]),
+                joint.begin() + static_cast<std::ptrdiff_t>(joint_offsets[v + 1]));
+    }
+  });
+  auto joint_count = [&](std::uint32_t a, std::uint32_t b) {
+    const auto first = joint.begin() + static_cast<std::ptrdiff_t>(joint_offsets[a]);
+    const auto last = joint.begin() + static_cast<std::ptrdiff_t>(joint_offsets[a + 1]);
+    const auto [lo, hi] = std::equal_range(first, last, b);
+    return hi - lo;
+  };
 
-  for (auto e : boost::make_iterator_range(boost::edges(g))) {
-    Tie& t = g[e];
-    if (!is_cooperation_tie(t.kind) || !t.active_at(step) || t.start_step >= step) continue;
-    const auto a = static_cast<std::uint32_t>(boost::source(e, g));
-    const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-    if (a == b || !world.org(a).alive || !world.org(b).alive) continue;
-    const auto [lo, hi] = std::equal_range(joint.begin(), joint.end(), ordered(a, b));
-    // A consortium tie is joint work for the pair's other ties, not for itself.
-    const auto others = (hi - lo) - (t.kind == TieKind::Consortium ? 1 : 0);
-    if (others > 0) {
-      t.strength = static_cast<float>(std::min(1.0, static_cast<double>(t.strength) + p_.strengthen_step));
-      continue;
-    }
-    double rate = view.share_neighbour(a, b) ? p_.cluster_decay : p_.bridge_decay;
-    if (world.share_pact(a, b)) rate *= p_.pact_decay_factor;
-    t.strength = static_cast<float>(static_cast<double>(t.strength) * (1.0 - rate));
-    if (t.strength < p_.break_threshold) {
-      t.end_step = step;
-      ++decayed_;
-      world.log("tie_decayed", a, b, 0, std::string(name_of(t.kind)));
-    }
+  struct Decayed {
+    std::uint32_t a = 0;
+    std::uint32_t b = 0;
+    TieKind kind = TieKind::Informal;
+  };
+  const CooperationParams p = p_;
+  const auto decayed =
+      parallel_gather<Decayed>(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<Decayed>& out) {
+        // Common partners of a and b: a's partners are stamped once (stamps are unique per
+        // thread and organisation visit, so the array is never cleared), then b's are looked
+        // up; a hub b is searched for a's few partners instead.
+        thread_local std::vector<std::uint64_t> stamp;
+        thread_local std::uint64_t visit = 0;
+        if (stamp.size() < n) stamp.assign(n, 0);
+        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
+          if (!w.org(a).alive) continue;
+          bool stamped = false;
+          auto share_neighbour = [&](std::uint32_t b) {
+            if (view.degree(b) > 16 * view.degree(a)) return view.share_neighbour(a, b);
+            if (!stamped) {
+              ++visit;
+              for (const std::uint32_t* x = view.begin(a); x != view.end(a); ++x) stamp[*x] = visit;
+              stamped = true;
+            }
+            for (const std::uint32_t* x = view.begin(b); x != view.end(b); ++x) {
+              if (stamp[*x] == visit) return true;
+            }
+            return false;
+          };
+          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
+            Tie& t = g[e];
+            if (!is_cooperation_tie(t.kind) || !t.active_at(step) || t.start_step >= step) continue;
+            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
+            if (a == b || !w.org(b).alive) continue;
+            // A consortium tie is joint work for the pair's other ties, not for itself.
+            const auto others = joint_count(a, b) - (t.kind == TieKind::Consortium ? 1 : 0);
+            if (others > 0) {
+              t.strength = static_cast<float>(std::min(1.0, static_cast<double>(t.strength) + p.strengthen_step));
+              continue;
+            }
+            double rate = share_neighbour(b) ? p.cluster_decay : p.bridge_decay;
+            if (w.share_pact(a, b)) rate *= p.pact_decay_factor;
+            t.strength = static_cast<float>(static_cast<double>(t.strength) * (1.0 - rate));
+            if (t.strength < p.break_threshold) {
+              t.end_step = step;
+              out.push_back({a, b, t.kind});
+            }
+          }
+        }
+      });
+  for (const Decayed& d : decayed) {
+    ++decayed_;
+    world.log("tie_decayed", d.a, d.b, 0, std::string(name_of(d.kind)));
   }
 }
 
@@ -178,22 +246,40 @@ void Cooperation::form_ties(World& world, const TieView& view) {
 void Cooperation::observe(const World& world, std::span<double> out) const {
   const OrgGraph& g = world.graph();
   const int step = world.step();
+  struct Sums {
+    double sum = 0.0;
+    std::int64_t count = 0;
+    double pact_sum = 0.0;
+    std::int64_t pact_count = 0;
+  };
+  // Per chunk of organisations (their out-edges), added up in chunk order.
+  const auto parts = parallel_chunk_results<Sums>(
+      world.organisation_count(), kOrgRowChunk, [&](std::size_t begin, std::size_t end, Sums& s) {
+        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
+          if (!world.org(a).alive) continue;
+          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
+            const Tie& t = g[e];
+            if (!is_cooperation_tie(t.kind) || !t.active_at(step)) continue;
+            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
+            if (!world.org(b).alive) continue;
+            s.sum += t.strength;
+            ++s.count;
+            if (world.share_pact(a, b)) {
+              s.pact_sum += t.strength;
+              ++s.pact_count;
+            }
+          }
+        }
+      });
   double sum = 0.0;
   std::int64_t count = 0;
   double pact_sum = 0.0;
   std::int64_t pact_count = 0;
-  for (auto e : boost::make_iterator_range(boost::edges(g))) {
-    const Tie& t = g[e];
-    if (!is_cooperation_tie(t.kind) || !t.active_at(step)) continue;
-    const auto a = static_cast<std::uint32_t>(boost::source(e, g));
-    const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-    if (!world.org(a).alive || !world.org(b).alive) continue;
-    sum += t.strength;
-    ++count;
-    if (world.share_pact(a, b)) {
-      pact_sum += t.strength;
-      ++pact_count;
-    }
+  for (const Sums& s : parts) {
+    sum += s.sum;
+    count += s.count;
+    pact_sum += s.pact_sum;
+    pact_count += s.pact_count;
   }
   out[0] = static_cast<double>(formed_);
   out[1] = static_cast<double>(formed_by_brokers_);

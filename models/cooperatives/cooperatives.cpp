@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "sim/parallel.h"
 #include "sim/registry.h"
 
 namespace partnersim::models {
@@ -120,16 +121,40 @@ void Cooperatives::step(Phase phase, World& world) {
 void Cooperatives::update_capacity(World& world, int step) const {
   const Grosze per_worker = p_.output_per_worker;
   const double boost = 1.0 + p_.support_capacity_boost;
-  for (std::uint32_t i = 0; i < world.organisation_count(); ++i) {
-    Organisation& o = world.org(i);
-    if (!trades(o.kind)) continue;
-    if (!o.operating() || o.sector == 0) {
-      o.capacity = 0;
-      continue;
+  // Who is tied to an operating support centre (what is_supported checks), found from the
+  // few support centres' own ties rather than from every organisation's.
+  const OrgGraph& g = world.graph();
+  std::vector<std::uint8_t> tied_to_centre(world.organisation_count(), 0);
+  for (std::uint32_t c = 0; c < world.organisation_count(); ++c) {
+    const Organisation& centre = world.org(c);
+    if (centre.kind != OrgKind::SupportCentre || !centre.operating()) continue;
+    auto mark = [&](const Tie& tie, std::uint32_t other) {
+      if (tie.active_at(step) &&
+          (tie.kind == TieKind::InKind || tie.kind == TieKind::Partnership || tie.kind == TieKind::Founding)) {
+        tied_to_centre[other] = 1;
+      }
+    };
+    for (auto e : boost::make_iterator_range(boost::out_edges(c, g))) {
+      mark(g[e], static_cast<std::uint32_t>(boost::target(e, g)));
     }
-    const Grosze base = static_cast<Grosze>(o.workers()) * per_worker;
-    o.capacity = is_supported(world, i, step) ? share_of(boost, base) : base;
+    for (auto e : boost::make_iterator_range(boost::in_edges(c, g))) {
+      mark(g[e], static_cast<std::uint32_t>(boost::source(e, g)));
+    }
   }
+  // Each organisation sets only its own capacity: independent, so in parallel.
+  parallel_chunks(world.organisation_count(), kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
+    for (auto i = static_cast<std::uint32_t>(begin); i < end; ++i) {
+      Organisation& o = world.org(i);
+      if (!trades(o.kind)) continue;
+      if (!o.operating() || o.sector == 0) {
+        o.capacity = 0;
+        continue;
+      }
+      const Grosze base = static_cast<Grosze>(o.workers()) * per_worker;
+      const bool supported = o.supported_until > step || tied_to_centre[i] != 0;  // = is_supported(world, i, step)
+      o.capacity = supported ? share_of(boost, base) : base;
+    }
+  });
 }
 
 // At most one foundation per municipality and month, into its lowest-index free slot.

@@ -38,10 +38,10 @@ void Market::step(Phase /*phase*/, World& world) {
     sellers.clear();
     attraction.clear();
     double total = 0.0;
-    for (std::uint32_t o = 0; o < world.organisation_count(); ++o) {
+    for (const std::uint32_t o : world.organisations_in(m.municipality)) {  // index order
       const Organisation& org = world.org(o);
       if (!org.operating() || !sells_to_customers(org.kind)) continue;
-      if (org.sector != m.sector || org.municipality != m.municipality) continue;
+      if (org.sector != m.sector) continue;
       const Grosze free = org.capacity - org.contracted;
       if (free <= 0) continue;
       const double a = static_cast<double>(free) * std::pow(static_cast<double>(org.quality), quality_elasticity_);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sim/network.h"
+#include "sim/parallel.h"
 #include "sim/registry.h"
 
 namespace partnersim::models {
@@ -42,14 +43,23 @@ bool both_alive(const World& world, std::uint32_t a, std::uint32_t b) {
 std::size_t count_consortia(const World& world) {
   const OrgGraph& g = world.graph();
   const std::size_t n = world.organisation_count();
+  const int step = world.step();
+  // Consortium ties in force, gathered per source organisation in index order.
+  const auto pairs = parallel_gather<std::pair<std::uint32_t, std::uint32_t>>(
+      n, kOrgRowChunk,
+      [&](std::size_t begin, std::size_t end, std::vector<std::pair<std::uint32_t, std::uint32_t>>& out) {
+        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
+          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
+            if (g[e].kind != TieKind::Consortium || !g[e].active_at(step)) continue;
+            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
+            if (a != b && both_alive(world, a, b)) out.emplace_back(a, b);
+          }
+        }
+      });
   std::vector<std::uint32_t> parent(n);
   std::iota(parent.begin(), parent.end(), 0U);
   std::vector<std::uint8_t> member(n, 0);
-  for (auto e : boost::make_iterator_range(boost::edges(g))) {
-    if (g[e].kind != TieKind::Consortium || !g[e].active_at(world.step())) continue;
-    const auto a = static_cast<std::uint32_t>(boost::source(e, g));
-    const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-    if (a == b || !both_alive(world, a, b)) continue;
+  for (const auto& [a, b] : pairs) {
     member[a] = member[b] = 1;
     const auto ra = find_root(parent, a);
     const auto rb = find_root(parent, b);
@@ -71,15 +81,22 @@ void Network::observe(const World& world, std::span<double> out) const {
   const OrgGraph& g = world.graph();
   const int step = world.step();
 
-  std::array<std::int64_t, kTieKindCount> by_kind{};
-  for (auto e : boost::make_iterator_range(boost::edges(g))) {
-    const Tie& t = g[e];
-    if (!t.active_at(step)) continue;
-    if (!both_alive(world, static_cast<std::uint32_t>(boost::source(e, g)),
-                    static_cast<std::uint32_t>(boost::target(e, g)))) {
-      continue;
-    }
-    ++by_kind[static_cast<std::size_t>(t.kind)];
+  using KindCounts = std::array<std::int64_t, kTieKindCount>;
+  const auto parts = parallel_chunk_results<KindCounts>(
+      world.organisation_count(), kOrgRowChunk, [&](std::size_t begin, std::size_t end, KindCounts& counts) {
+        counts.fill(0);
+        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
+          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
+            const Tie& t = g[e];
+            if (t.active_at(step) && both_alive(world, a, static_cast<std::uint32_t>(boost::target(e, g)))) {
+              ++counts[static_cast<std::size_t>(t.kind)];
+            }
+          }
+        }
+      });
+  KindCounts by_kind{};
+  for (const KindCounts& c : parts) {
+    for (std::size_t k = 0; k < kTieKindCount; ++k) by_kind[k] += c[k];
   }
   for (std::size_t k = 0; k < kTieKindCount; ++k) out[kTiesByKind + k] = static_cast<double>(by_kind[k]);
 
@@ -156,11 +173,14 @@ ModuleInfo network_module_info() {
   info.metrics.push_back(
       {"network_mean_degree", "ties", "Mean number of partners per living organisation" + view_note});
   info.metrics.push_back({"network_clustering", "share",
-                          "Transitivity: 3 x triangles / connected triples (0 without triples)" + view_note});
+                          "Transitivity: 3 x triangles / connected triples (0 without triples); exact, every month "
+                          "(triangles counted by the degree-ordered forward algorithm)" +
+                              view_note});
   info.metrics.push_back({"network_largest_component_share", "share",
-                          "Share of living organisations in the largest connected component" + view_note});
+                          "Share of living organisations in the largest connected component; exact" + view_note});
   info.metrics.push_back(
-      {"network_components", "components", "Connected components, isolated organisations included" + view_note});
+      {"network_components", "components",
+       "Connected components, isolated organisations included; exact, every month (union-find)" + view_note});
   info.metrics.push_back(
       {"cross_sector_share", "share",
        "Share of tied pairs whose sectors (public, civil, private) differ (0 without ties)" + view_note});

@@ -26,11 +26,17 @@ bool may_bid(OrgKind k) {
 // Strongest tie in force between a and b, either direction, any kind; 0 when none.
 float tie_strength(const World& world, std::uint32_t a, std::uint32_t b) {
   const OrgGraph& g = world.graph();
+  // The ties of the pair are a's out- and in-edges to b: read them from the end with fewer
+  // ties (a buyer collects a contract tie per award, a bidder has a few).
+  if (boost::out_degree(a, g) + boost::in_degree(a, g) > boost::out_degree(b, g) + boost::in_degree(b, g)) {
+    std::swap(a, b);
+  }
   float best = 0.0F;
-  for (auto [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
-    for (auto e : boost::make_iterator_range(boost::out_edges(from, g))) {
-      if (boost::target(e, g) == to && g[e].active_at(world.step())) best = std::max(best, g[e].strength);
-    }
+  for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
+    if (boost::target(e, g) == b && g[e].active_at(world.step())) best = std::max(best, g[e].strength);
+  }
+  for (auto e : boost::make_iterator_range(boost::in_edges(a, g))) {
+    if (boost::source(e, g) == b && g[e].active_at(world.step())) best = std::max(best, g[e].strength);
   }
   return best;
 }
@@ -104,6 +110,16 @@ void Procurement::step(Phase /*phase*/, World& world) {
   pay_and_settle(world);
   const int month = world.clock().month_of(world.step()).month;
   const auto& buyers = world.spec().buyers;
+  // Demand still covered by contracts running on from earlier rounds, per buyer and demand.
+  // A buyer tenders once a step, and its own round only adds contracts after reading its
+  // own coverage, so summing once before the rounds is the same as summing in each.
+  covered_.assign(buyers.size(), {});
+  for (std::uint32_t k = 0; k < buyers.size(); ++k) {
+    if (buyers[k].tender_month == month) covered_[k].assign(buyers[k].demand.size(), 0);
+  }
+  for (const Contract& c : contracts_) {
+    if (!covered_[c.buyer_spec].empty()) covered_[c.buyer_spec][c.demand_spec] += c.active_monthly() * kMonthsPerYear;
+  }
   for (std::uint32_t k = 0; k < buyers.size(); ++k) {
     if (buyers[k].tender_month == month && world.org(buyers[k].organisation).operating()) tender_round(world, k);
   }
@@ -172,13 +188,19 @@ void Procurement::tender_round(World& world, std::uint32_t k) {
   RandomStream lot_rng = world.stream(kLot, k);
   for (std::uint32_t d = 0; d < buyer.demand.size(); ++d) {
     // Demand still covered by contracts running on from earlier rounds is not tendered again.
-    Grosze covered = 0;
-    for (const Contract& c : contracts_) {
-      if (c.buyer_spec == k && c.demand_spec == d) covered += c.active_monthly() * kMonthsPerYear;
-    }
+    const Grosze covered = covered_[k][d];
     Grosze remaining = std::max(Grosze{0}, buyer.demand[d].yearly - covered);
     direct_orders(world, k, d, remaining);
     if (remaining <= 0) continue;
+    // Who may bid for this demand's lots: the same organisations for every lot of the round
+    // (awards change capacities, not who operates), so found once, in index order.
+    local_bidders_.clear();
+    for (const std::uint32_t o : world.organisations_in(world.org(buyer.organisation).municipality)) {
+      const Organisation& org = world.org(o);
+      if (o != buyer.organisation && org.operating() && may_bid(org.kind) && org.sector == buyer.demand[d].sector) {
+        local_bidders_.push_back(o);
+      }
+    }
     // Equal lots of at most lot_size; the few leftover grosze go to the first lots.
     const Grosze n = (remaining + p_.lot_size - 1) / p_.lot_size;
     for (Grosze i = 0; i < n; ++i) {
@@ -201,7 +223,16 @@ void Procurement::tender_round(World& world, std::uint32_t k) {
 void Procurement::direct_orders(World& world, std::uint32_t k, std::uint32_t d, Grosze& remaining) {
   const BuyerSpec& buyer = world.spec().buyers[k];
   const std::uint32_t sector = buyer.demand[d].sector;
-  for (std::uint32_t o = 0; o < world.organisation_count() && remaining > 0; ++o) {
+  // Only organisations the buyer founded qualify: its founding ties, in index order.
+  const OrgGraph& g = world.graph();
+  std::vector<std::uint32_t> founded;
+  for (auto e : boost::make_iterator_range(boost::out_edges(buyer.organisation, g))) {
+    if (g[e].kind == TieKind::Founding) founded.push_back(static_cast<std::uint32_t>(boost::target(e, g)));
+  }
+  std::sort(founded.begin(), founded.end());
+  founded.erase(std::unique(founded.begin(), founded.end()), founded.end());
+  for (const std::uint32_t o : founded) {
+    if (remaining <= 0) break;
     const Organisation& org = world.org(o);
     if (org.kind != OrgKind::SocialCooperative || !org.operating() || org.sector != sector) continue;
     if (o == buyer.organisation || !founded_by(world, buyer.organisation, o)) continue;
@@ -218,8 +249,8 @@ std::vector<Procurement::Bid> Procurement::collect_bids(const World& world, cons
   const std::uint32_t municipality = world.org(buyer.organisation).municipality;
   const Grosze needed = lot.yearly / kMonthsPerYear;
   std::vector<Bid> bids;
-  std::set<std::vector<std::uint32_t>> seen;  // member sets already bidding
-  for (std::uint32_t o = 0; o < world.organisation_count(); ++o) {
+  std::set<std::vector<std::uint32_t>> seen;      // member sets already bidding
+  for (const std::uint32_t o : local_bidders_) {  // index order
     const Organisation& org = world.org(o);
     if (o == buyer.organisation || !org.operating() || !may_bid(org.kind)) continue;
     if (org.sector != sector || org.municipality != municipality) continue;

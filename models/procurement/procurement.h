@@ -102,6 +102,8 @@ class Procurement final : public Module {
 
   ProcurementParams p_;
   std::vector<Contract> contracts_;
+  std::vector<std::uint32_t> local_bidders_;  // this tender round and demand: who may bid
+  std::vector<std::vector<Grosze>> covered_;  // this step, per buyer tendering now and demand: still contracted
   ProcurementFlows flows_;
   std::uint32_t sequence_ = 0;                         // graph proposals made this step
   std::map<std::uint32_t, RandomStream> bid_streams_;  // per lead, this step: successive bids draw on

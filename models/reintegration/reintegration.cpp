@@ -201,16 +201,20 @@ void Reintegration::prepare_referrals(const World& world) {
   std::vector<double> strength(munis, 0.0);
   referral_hosts_.assign(munis, {});
   const OrgGraph& g = world.graph();
-  for (auto e : boost::make_iterator_range(boost::edges(g))) {
-    const Tie& tie = g[e];
-    if (tie.kind != TieKind::Referral || !tie.active_at(world.step())) continue;
-    const Organisation& from = g[boost::source(e, g)];
-    const auto host = static_cast<std::uint32_t>(boost::target(e, g));
+  // Only referrers' out-edges matter: visit the operating referrers (in index order) only.
+  for (std::uint32_t r = 0; r < world.organisation_count(); ++r) {
+    const Organisation& from = g[r];
     const bool referrer = from.kind == OrgKind::SocialAssistanceCentre || from.kind == OrgKind::LabourOffice;
-    if (!referrer || !from.operating() || !g[host].operating() || g[host].programme_places() == 0) continue;
-    strength[from.municipality] += tie.strength;
-    auto& hosts = referral_hosts_[from.municipality];
-    if (std::find(hosts.begin(), hosts.end(), host) == hosts.end()) hosts.push_back(host);
+    if (!referrer || !from.operating()) continue;
+    for (auto e : boost::make_iterator_range(boost::out_edges(r, g))) {
+      const Tie& tie = g[e];
+      if (tie.kind != TieKind::Referral || !tie.active_at(world.step())) continue;
+      const auto host = static_cast<std::uint32_t>(boost::target(e, g));
+      if (!g[host].operating() || g[host].programme_places() == 0) continue;
+      strength[from.municipality] += tie.strength;
+      auto& hosts = referral_hosts_[from.municipality];
+      if (std::find(hosts.begin(), hosts.end(), host) == hosts.end()) hosts.push_back(host);
+    }
   }
   referral_boost_.resize(munis);
   for (std::size_t m = 0; m < munis; ++m) {

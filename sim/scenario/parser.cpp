@@ -22,6 +22,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "sim/scenario/generator.h"
 #include "sim/scenario/yaml_reader.h"
 
 namespace partnersim {
@@ -256,7 +257,8 @@ const std::vector<std::string>& top_level_keys() {
                                                 "buyers",
                                                 "markets",
                                                 "events",
-                                                "parameters"};
+                                                "parameters",
+                                                "generator"};
   return keys;
 }
 
@@ -285,6 +287,10 @@ class Parser {
 
     spec_.sectors = {"none"};
     sector_index_.emplace("none", 0);
+    // A generator section (docs/SCENARIO.md) fills the spec before the listed sections.
+    for (const auto& document : documents_) {
+      if (const auto v = document.top->get("generator")) generate_from_section(reader_, *document.top, *v, spec_);
+    }
     // Each section is read from every file, included files first, so a section may refer to
     // anything an earlier section of any file defines.
     for_each_section("municipalities", [&](const Value& v) { read_municipalities(v); });

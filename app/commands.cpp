@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "app/progress.h"
-#include "sim/invariants.h"
 #include "sim/async_observer.h"
+#include "sim/invariants.h"
 #include "sim/output/hdf5_writer.h"
 #include "sim/output/result_file.h"
 #include "sim/registry.h"

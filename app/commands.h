@@ -26,7 +26,7 @@ struct RunOptions {
   std::vector<std::string> set;
   bool force = false;
   bool quiet = false;
-  bool check = false;  // --check, or PARTNERSIM_CHECK=1 in the environment (the test suite sets it)
+  bool check = false;    // --check, or PARTNERSIM_CHECK=1 in the environment (the test suite sets it)
   bool profile = false;  // time phases, modules and output (prints a table at the end)
   std::string command_line;
 };

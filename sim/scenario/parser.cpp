@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ranges>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -456,8 +457,8 @@ class Parser {
   // The first file (in reverse reading order: the file itself, then its last include ...)
   // that sets a run setting.
   [[nodiscard]] std::optional<Value> run_setting(std::string_view key) const {
-    for (auto it = documents_.rbegin(); it != documents_.rend(); ++it) {
-      if (auto v = it->top->get(key)) return v;
+    for (const auto& document : std::ranges::reverse_view(documents_)) {
+      if (auto v = document.top->get(key)) return v;
     }
     return std::nullopt;
   }

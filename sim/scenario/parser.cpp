@@ -17,7 +17,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <ranges>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -457,8 +456,8 @@ class Parser {
   // The first file (in reverse reading order: the file itself, then its last include ...)
   // that sets a run setting.
   [[nodiscard]] std::optional<Value> run_setting(std::string_view key) const {
-    for (const auto& document : std::ranges::reverse_view(documents_)) {
-      if (auto v = document.top->get(key)) return v;
+    for (std::size_t i = documents_.size(); i-- > 0;) {
+      if (auto v = documents_[i].top->get(key)) return v;
     }
     return std::nullopt;
   }

@@ -43,6 +43,7 @@ bool parse_shard(const std::string& text, int& shard, int& shards) {
 }  // namespace
 
 int batch_command(const BatchOptions& options, const MpiSession& mpi) {
+  keep_freed_memory();
   const bool leader = mpi.rank() == 0;
   int shard = 1;
   int shards = 1;

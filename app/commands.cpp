@@ -62,12 +62,17 @@ void print_profile(const RunProfile& profile, double load_seconds, double run_se
 
 }  // namespace
 
-int run_command(const RunOptions& options) {
-  // Every step allocates and frees the same large work arrays (tie views, per-chunk
-  // results). glibc would return each to the kernel and take it back zeroed page by page
-  // (page faults were 14% of a national run); keeping freed memory in the heap avoids that.
+void keep_freed_memory() {
+  // Every step (and every run of a batch) allocates and frees the same large work arrays
+  // (tie views, per-chunk results, writer buffers). glibc would return each to the kernel
+  // and take it back zeroed page by page (page faults were 14% of a national run); keeping
+  // freed memory in the heap avoids that.
   mallopt(M_MMAP_THRESHOLD, 512 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
+int run_command(const RunOptions& options) {
+  keep_freed_memory();
   const auto load_started = std::chrono::steady_clock::now();
   ScenarioSpec spec;
   try {

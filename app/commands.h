@@ -31,6 +31,9 @@ struct RunOptions {
   std::string command_line;
 };
 
+// Tells glibc to keep freed memory in the heap (run and batch allocate the same arrays again and again).
+void keep_freed_memory();
+
 int run_command(const RunOptions& options);
 int validate_command(const std::string& scenario);
 int params_command(const std::string& module, bool markdown);

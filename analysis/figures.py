@@ -150,16 +150,24 @@ def _load(runs: dict[str, Path], metrics) -> pd.DataFrame:
     return results.tidy_metrics(runs, metrics=metrics)
 
 
+def _wide(tidy: pd.DataFrame) -> pd.DataFrame:
+    """One row per (scenario, replicate, month), one column per metric."""
+    return tidy.pivot_table(index=["scenario", "replicate", "month"], columns="metric", values="value").reset_index()
+
+
+def _derived(wide: pd.DataFrame, metric: str, values) -> pd.DataFrame:
+    """A quantity computed from a wide frame, back in tidy form under the name `metric`."""
+    part = wide[["scenario", "replicate", "month"]].copy()
+    part["metric"] = metric
+    part["value"] = values
+    return part
+
+
 def people_by_state(runs: dict[str, Path]) -> Plot:
     """Share of the people tracked in each reintegration state, one panel per state."""
     tidy = _load(runs, ["people_total", *PEOPLE_STATES])
-    wide = tidy.pivot_table(index=["scenario", "replicate", "month"], columns="metric", values="value").reset_index()
-    shares = []
-    for metric in PEOPLE_STATES:
-        part = wide[["scenario", "replicate", "month"]].copy()
-        part["metric"] = metric
-        part["value"] = wide[metric] / wide["people_total"]
-        shares.append(part)
+    wide = _wide(tidy)
+    shares = [_derived(wide, metric, wide[metric] / wide["people_total"]) for metric in PEOPLE_STATES]
     summary = stats.summarise(pd.concat(shares, ignore_index=True))
     labels = list(runs)
     fig, axes = plt.subplots(2, 4, figsize=(15, 7.8), sharex=True)
@@ -194,10 +202,8 @@ def people_by_state(runs: dict[str, Path]) -> Plot:
 def social_economy_jobs(runs: dict[str, Path]) -> Plot:
     """Jobs in the social economy: absolute and per 1,000 people tracked."""
     tidy = _load(runs, ["people_total", "social_economy_jobs"])
-    wide = tidy.pivot_table(index=["scenario", "replicate", "month"], columns="metric", values="value").reset_index()
-    per_thousand = wide[["scenario", "replicate", "month"]].copy()
-    per_thousand["metric"] = "jobs_per_1000"
-    per_thousand["value"] = 1000.0 * wide["social_economy_jobs"] / wide["people_total"]
+    wide = _wide(tidy)
+    per_thousand = _derived(wide, "jobs_per_1000", 1000.0 * wide["social_economy_jobs"] / wide["people_total"])
     summary = stats.summarise(pd.concat([tidy[tidy["metric"] == "social_economy_jobs"], per_thousand]))
     labels = list(runs)
     fig, axes = plt.subplots(1, 2, figsize=(13, 5.2))
@@ -326,12 +332,10 @@ def revenue_mix(runs: dict[str, Path]) -> Plot:
 def public_cost_per_reintegration(runs: dict[str, Path]) -> Plot:
     """Cumulative public spending over cumulative job entries."""
     tidy = _load(runs, ["public_spending_cumulative_pln", "job_entries"])
-    wide = tidy.pivot_table(index=["scenario", "replicate", "month"], columns="metric", values="value").reset_index()
+    wide = _wide(tidy)
     wide = wide.sort_values(["scenario", "replicate", "month"])
     entries = wide.groupby(["scenario", "replicate"])["job_entries"].cumsum()
-    cost = wide[["scenario", "replicate", "month"]].copy()
-    cost["metric"] = "cost_per_entry"
-    cost["value"] = wide["public_spending_cumulative_pln"] / entries.where(entries > 0)
+    cost = _derived(wide, "cost_per_entry", wide["public_spending_cumulative_pln"] / entries.where(entries > 0))
     summary = stats.summarise(cost)
     # a ratio over a handful of early entries swings wildly: show only months in which every
     # replicate has had at least one job entry, so mean and CI are over all replicates
@@ -480,13 +484,8 @@ def paired_differences(runs: dict[str, Path]) -> Plot:
     a, b = list(runs)
     tidy = _load(runs, ["people_total", "people_employed_social", "people_employed_open", "social_economy_jobs",
                         "public_spending_cumulative_pln"])
-    wide = tidy.pivot_table(index=["scenario", "replicate", "month"], columns="metric", values="value").reset_index()
-    parts = []
-    for name, (_title, _ylabel, quantity) in DIFFERENCES.items():
-        part = wide[["scenario", "replicate", "month"]].copy()
-        part["metric"] = name
-        part["value"] = quantity(wide)
-        parts.append(part)
+    wide = _wide(tidy)
+    parts = [_derived(wide, name, quantity(wide)) for name, (_title, _ylabel, quantity) in DIFFERENCES.items()]
     diff = stats.paired_differences(pd.concat(parts, ignore_index=True), a, b)
     fig, axes = plt.subplots(2, 2, figsize=(13, 8.2), sharex=True)
     colour = SCENARIO_COLOURS[1]

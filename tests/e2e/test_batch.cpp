@@ -188,6 +188,29 @@ TEST(Batch, TwoShardsWritingAtOnceEqualTheWholeSweep) {
   for (std::size_t i = 0; i < partial.run.size(); ++i) EXPECT_EQ(partial.status[i], i % 2 == 1 ? 0 : 2);
 }
 
+// Starts `partnersim batch SWEEP -o OUT --jobs 1` in a child process, sends it `signal` once
+// two run files exist (or after 60 s), and returns its wait status.
+int signal_batch_after_two_runs(const std::string& sweep, const std::string& out, int signal) {
+  const pid_t child = fork();
+  if (child < 0) return -1;
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    execl(PARTNERSIM_BIN, PARTNERSIM_BIN, "batch", sweep.c_str(), "-o", out.c_str(), "--jobs", "1",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (count_run_files(out) < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(child, signal);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return status;
+}
+
 TEST(Batch, AKilledBatchResumesToTheSameResultAsAnUninterruptedOne) {
   const SweepFolder f(R"(scenario: tiny.yaml
 seed: 9
@@ -200,24 +223,8 @@ parameters:
 metrics: [people_employed_social, cooperatives_active]
 )");
   const std::string out = f.out("killed");
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    dup2(null, STDERR_FILENO);
-    execl(PARTNERSIM_BIN, PARTNERSIM_BIN, "batch", f.sweep().c_str(), "-o", out.c_str(), "--jobs", "1",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
   // Kill it without warning once a few runs are done.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (count_run_files(out) < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
+  const int status = signal_batch_after_two_runs(f.sweep(), out, SIGKILL);
   ASSERT_TRUE(WIFSIGNALED(status)) << "the batch ended before it was killed";
   const std::size_t done_before = count_run_files(out);
   EXPECT_LT(done_before, 12U);
@@ -244,23 +251,7 @@ parameters:
 metrics: [people_employed_social]
 )");
   const std::string out = f.out("out");
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    dup2(null, STDERR_FILENO);
-    execl(PARTNERSIM_BIN, PARTNERSIM_BIN, "batch", f.sweep().c_str(), "-o", out.c_str(), "--jobs", "1",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (count_run_files(out) < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(child, SIGTERM);
-  int status = 0;
-  waitpid(child, &status, 0);
+  const int status = signal_batch_after_two_runs(f.sweep(), out, SIGTERM);
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 130) << "the batch ended before it was stopped";
   // The run in progress removed its temporary file; finished runs stay.

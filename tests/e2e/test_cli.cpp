@@ -20,6 +20,7 @@ using testing::run_cli;
 using testing::source_path;
 using testing::TempDir;
 using testing::write_text;
+using testing::write_with_line_inserted;
 
 const std::string kExample = source_path("scenarios/examples/minimal.yaml");
 
@@ -135,13 +136,9 @@ TEST(Cli, SetOverridesAParameterAndRejectsUnknownOnes) {
 
 TEST(Cli, BadScenarioGivesFileLineAndKeyAndWritesNothing) {
   TempDir dir;
-  std::string text = read_text(kExample);
-  const auto pos = text.find("\nsteps:");
-  ASSERT_NE(pos, std::string::npos);
-  text.insert(pos + 1, "stpes: 12\n");
   const std::string bad = dir / "bad.yaml";
-  write_text(bad, text);
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos) + 1, '\n'));
+  const int line = write_with_line_inserted(kExample, "steps", "stpes: 12", bad);
+  ASSERT_GT(line, 0);
 
   const auto v = run_cli("validate " + bad);
   EXPECT_EQ(v.code, 2);

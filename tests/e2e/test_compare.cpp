@@ -24,6 +24,7 @@ using testing::run_cli;
 using testing::source_path;
 using testing::TempDir;
 using testing::write_text;
+using testing::write_with_line_inserted;
 
 const std::string kExample = source_path("scenarios/examples/minimal.yaml");
 
@@ -221,13 +222,9 @@ TEST(Compare, ExistingOutputIsRefusedAndLeftUntouched) {
 
 TEST(Compare, BadScenarioIsAnInputErrorAndWritesNothing) {
   TempDir dir;
-  std::string text = read_text(kExample);
-  const auto pos = text.find("\nreplicates:");
-  ASSERT_NE(pos, std::string::npos);
-  text.insert(pos + 1, "replicate: 3\n");
   const std::string bad = dir / "bad.yaml";
-  write_text(bad, text);
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos) + 1, '\n'));
+  const int line = write_with_line_inserted(kExample, "replicates", "replicate: 3", bad);
+  ASSERT_GT(line, 0);
 
   const std::string out = dir / "cmp";
   const CliResult r = run_cli("compare " + kExample + " " + bad + " --quiet -o " + out);

@@ -1,6 +1,7 @@
 // Runs the partnersim binary as a user would and captures what it says.
 #pragma once
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +28,18 @@ inline std::string read_text(const std::filesystem::path& p) {
 inline void write_text(const std::filesystem::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary);
   out << text;
+}
+
+// A copy of the scenario `source` with `line` inserted before its top-level key `before`,
+// written to `path`; returns the 1-based number of the inserted line (0 if `before` is missing).
+inline int write_with_line_inserted(const std::filesystem::path& source, const std::string& before,
+                                    const std::string& line, const std::filesystem::path& path) {
+  std::string text = read_text(source);
+  const auto pos = text.find("\n" + before + ":");
+  if (pos == std::string::npos) return 0;
+  text.insert(pos + 1, line + "\n");
+  write_text(path, text);
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos) + 1, '\n'));
 }
 
 // A fresh empty folder under the system temp dir, removed by the destructor.

@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include "app/progress.h"
+#include "app/run_execution.h"
 #include "sim/async_observer.h"
 #include "sim/invariants.h"
+#include "sim/output/checkpoint.h"
 #include "sim/output/hdf5_writer.h"
 #include "sim/output/result_file.h"
 #include "sim/registry.h"
@@ -36,8 +38,6 @@ extern "C" void request_stop(int /*signal*/) { g_stop.store(true); }
 std::string default_output(const std::string& scenario) {
   return (std::filesystem::path("results") / std::filesystem::path(scenario).stem()).string() + ".h5";
 }
-
-void print_error(const std::string& message) { std::cerr << "partnersim: error: " << message << '\n'; }
 
 bool checks_requested_by_environment() {
   const char* value = std::getenv("PARTNERSIM_CHECK");  // NOLINT(concurrency-mt-unsafe): read before threads start
@@ -62,6 +62,8 @@ void print_profile(const RunProfile& profile, double load_seconds, double run_se
 
 }  // namespace
 
+void print_error(const std::string& message) { std::cerr << "partnersim: error: " << message << '\n'; }
+
 void keep_freed_memory() {
   // Every step (and every run of a batch) allocates and frees the same large work arrays
   // (tie views, per-chunk results, writer buffers). glibc would return each to the kernel
@@ -72,6 +74,11 @@ void keep_freed_memory() {
 }
 
 int run_command(const RunOptions& options) {
+  if (!options.resume.empty()) return resume_command(options);
+  if (options.scenario.empty()) {
+    print_error("run needs a scenario file (or --resume CHECKPOINT)");
+    return kInvalidInput;
+  }
   keep_freed_memory();
   const auto load_started = std::chrono::steady_clock::now();
   ScenarioSpec spec;
@@ -82,11 +89,65 @@ int run_command(const RunOptions& options) {
     print_error(e.what());
     return kInvalidInput;
   }
-  const std::string output = options.output.empty() ? default_output(options.scenario) : options.output;
+  RunExecution run;
+  run.spec = &spec;
+  run.output = options.output.empty() ? default_output(options.scenario) : options.output;
+  run.options = options;
+  try {
+    run.checkpoint_steps = checkpoint_steps(spec, options.checkpoint_every, options.checkpoint_at);
+  } catch (const std::invalid_argument& e) {
+    print_error(e.what());
+    return kInvalidInput;
+  }
+  run.checkpoint.settings = CheckpointSettings{absolute(options.scenario),
+                                               options.steps,
+                                               options.seed,
+                                               options.replicates,
+                                               options.set,
+                                               absolute(run.output),
+                                               run.checkpoint_steps,
+                                               {},
+                                               0,
+                                               {}};
+  run.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_started).count();
+  return execute_run(run);
+}
+
+std::string absolute(const std::string& path) {
+  std::error_code ec;
+  const auto full = std::filesystem::absolute(path, ec);
+  return ec ? path : full.lexically_normal().string();
+}
+
+std::vector<int> checkpoint_steps(const ScenarioSpec& spec, int every, const std::vector<std::string>& at) {
+  std::vector<int> steps;
+  if (every < 0) throw std::invalid_argument("--checkpoint-every: expected a positive number of steps");
+  for (int n = every; every > 0 && n < spec.steps; n += every) steps.push_back(n);
+  const Clock clock = spec.clock();
+  for (const std::string& month : at) {
+    const auto ym = YearMonth::parse(month);
+    if (!ym) throw std::invalid_argument("--checkpoint-at " + month + ": expected a month as YYYY-MM");
+    const int step = clock.step_of(*ym);
+    if (step < 0 || step >= spec.steps - 1) {
+      throw std::invalid_argument("--checkpoint-at " + month + ": expected a month from " + spec.start.str() +
+                                  " to before the last month of the run, " + clock.last().str());
+    }
+    steps.push_back(step + 1);  // saved at the end of that month
+  }
+  std::sort(steps.begin(), steps.end());
+  steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
+  return steps;
+}
+
+int execute_run(RunExecution& run) {
+  const ScenarioSpec& spec = *run.spec;
+  const RunOptions& options = run.options;
+  const std::string& output = run.output;
+  const std::string what = run.continue_from.empty() ? options.scenario : run.continue_from;
   // Resource guards: refuse before anything is allocated or written.
   const auto thread_count = static_cast<std::uint32_t>(options.threads);
   if (const std::string problem = memory_problem(spec, thread_count, memory_limit()); !problem.empty()) {
-    print_error(options.scenario + ": " + problem);
+    print_error(what + ": " + problem);
     return kInvalidInput;
   }
   if (const std::string problem = disk_problem(spec, describe_run(spec).metrics.size(), output); !problem.empty()) {
@@ -106,13 +167,20 @@ int run_command(const RunOptions& options) {
   // so the writer reports it and removes its partial file, instead of the signal killing us.
   std::signal(SIGXFSZ, SIG_IGN);
 
-  const std::int64_t total = static_cast<std::int64_t>(spec.steps) * spec.replicates;
+  const int first_step = run.continue_from.empty() ? 0 : run.checkpoint.steps_done;
+  const std::int64_t total = static_cast<std::int64_t>(spec.steps - first_step) * spec.replicates;
   const auto started = std::chrono::steady_clock::now();
-  const double load_seconds = std::chrono::duration<double>(started - load_started).count();
   RunProfile profile;
   std::int64_t steps_done = 0;
+  const std::string checkpoint_path = options.checkpoint.empty() ? default_checkpoint_path(output) : options.checkpoint;
+  int last_checkpoint = 0;
+  std::string last_checkpoint_month;
   try {
-    Hdf5Writer writer(WriterOptions{output, options.force, options.command_line, PARTNERSIM_VERSION});
+    std::vector<std::unique_ptr<ReplicateRun>> restored;
+    if (run.restore) restored = run.restore();
+    WriterOptions writer_options{output, options.force, options.command_line, PARTNERSIM_VERSION, run.continue_from};
+    Hdf5Writer writer(writer_options);
+    for (const auto& [name, value] : run.attributes) writer.add_root_attribute(name, value);
     ProgressBar bar(total, !options.quiet && isatty(STDERR_FILENO) != 0);
     RunControl control{&g_stop, [&bar](std::uint32_t, int) { bar.advance(); }, options.profile ? &profile : nullptr};
     // With more than one thread allowed, the file is written on a thread of its own while
@@ -120,6 +188,20 @@ int run_command(const RunOptions& options) {
     std::optional<AsyncObserver> async;
     if (options.threads != 1) async.emplace(writer);
     Observer& observer = async ? static_cast<Observer&>(*async) : writer;
+    CheckpointPlan plan;
+    plan.after_steps = run.checkpoint_steps;
+    plan.save = [&](int done, const std::vector<std::unique_ptr<ReplicateRun>>& replicates) {
+      CheckpointHeader header = run.checkpoint;
+      header.steps_done = done;
+      header.month = spec.clock().month_of(done - 1).str();
+      header.replicates = spec.replicates;
+      header.partnersim_version = PARTNERSIM_VERSION;
+      write_checkpoint(checkpoint_path, observer, header, replicates);
+      last_checkpoint = done;
+      last_checkpoint_month = header.month;
+    };
+    if (!plan.after_steps.empty()) control.checkpoints = &plan;
+    if (run.restore) control.continue_from = &restored;
     try {
       run_scenario(spec, observer, control);
       if (async && options.profile) profile.add("output/writer thread (overlapped)", async->writer_seconds());
@@ -131,20 +213,32 @@ int run_command(const RunOptions& options) {
   } catch (const OutputExists& e) {
     print_error(e.what());
     return kOutputExists;
+  } catch (const CheckpointError& e) {
+    print_error(e.what());
+    return kInvalidInput;
   } catch (const Interrupted&) {
     std::cerr << "partnersim: interrupted after " << steps_done << " of " << total
               << " replicate-steps; no result written\n";
+    if (last_checkpoint > 0) {
+      std::cerr << "partnersim: the checkpoint after " << last_checkpoint << " steps (" << last_checkpoint_month
+                << ") is kept: partnersim run --resume " << checkpoint_path << "\n";
+    }
     return kInterrupted;
   } catch (const std::exception& e) {
     print_error(std::string(e.what()) + " (no result written to " + output + ")");
     return kRunFailed;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (options.profile) print_profile(profile, load_seconds, seconds);
+  if (options.profile) print_profile(profile, run.load_seconds, seconds);
   if (!options.quiet) {
     std::printf("partnersim: %s: %d replicate(s) x %d steps (%s to %s) in %.2f s, %.0f steps/s -> %s\n",
-                spec.metadata.name.c_str(), spec.replicates, spec.steps, spec.start.str().c_str(),
-                spec.clock().last().str().c_str(), seconds, static_cast<double>(total) / seconds, output.c_str());
+                spec.metadata.name.c_str(), spec.replicates, spec.steps - first_step,
+                spec.clock().month_of(first_step).str().c_str(), spec.clock().last().str().c_str(), seconds,
+                static_cast<double>(total) / seconds, output.c_str());
+    if (last_checkpoint > 0) {
+      std::printf("partnersim: checkpoint after %d steps (%s) -> %s\n", last_checkpoint, last_checkpoint_month.c_str(),
+                  checkpoint_path.c_str());
+    }
   }
   return kOk;
 }

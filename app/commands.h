@@ -26,15 +26,26 @@ struct RunOptions {
   std::vector<std::string> set;
   bool force = false;
   bool quiet = false;
-  bool check = false;    // --check, or PARTNERSIM_CHECK=1 in the environment (the test suite sets it)
-  bool profile = false;  // time phases, modules and output (prints a table at the end)
+  bool check = false;                      // --check, or PARTNERSIM_CHECK=1 in the environment (the test suite sets it)
+  bool profile = false;                    // time phases, modules and output (prints a table at the end)
+  int checkpoint_every = 0;                // save the run every N steps (0: never)
+  std::vector<std::string> checkpoint_at;  // ... and at the end of these months (YYYY-MM)
+  std::string checkpoint;                  // where (default: <output>.checkpoint)
+  std::string resume;                      // continue the run saved in this checkpoint
   std::string command_line;
+};
+
+struct ForkOptions {
+  std::string checkpoint;
+  std::vector<std::string> set;  // module.param=value, in force from the month after the checkpoint
+  RunOptions run;                // output, threads, force, quiet, check, profile, checkpoints
 };
 
 // Tells glibc to keep freed memory in the heap (run and batch allocate the same arrays again and again).
 void keep_freed_memory();
 
 int run_command(const RunOptions& options);
+int fork_command(const ForkOptions& options);
 int validate_command(const std::string& scenario);
 int params_command(const std::string& module, bool markdown);
 int metrics_command(bool markdown);

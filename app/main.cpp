@@ -1,4 +1,4 @@
-// partnersim command line: run, compare, validate, params, metrics, info.
+// partnersim command line: run, fork, compare, batch, validate, params, metrics, info.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -37,12 +37,14 @@ int main(int argc, char** argv) {
       "  partnersim validate scenarios/examples/minimal.yaml\n"
       "  partnersim params\n"
       "  partnersim info results/minimal.h5\n"
+      "  partnersim run scenarios/sopot.yaml --checkpoint-at 2014-12 -o results/sopot.h5\n"
+      "  partnersim fork results/sopot.h5.checkpoint --set funding.takeover_probability=0.6 -o results/sopot-fork.h5\n"
       "  partnersim batch scenarios/sweeps/sopot-screening.yaml -o results/sopot-screening --jobs 2\n"
       "Exit codes: 0 ok, 1 run or output failed, 2 invalid input, 3 output exists (use --force), 130 interrupted.");
 
   RunOptions run;
   auto* run_cmd = cli.add_subcommand("run", "Run a scenario and write its results to HDF5");
-  run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML)")->required();
+  run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML); not with --resume");
   run_cmd->add_option("-o,--output", run.output, "Result file (default: results/<scenario>.h5)");
   run_cmd->add_option("--steps", run.steps, "Number of monthly steps (overrides the scenario)")
       ->check(CLI::PositiveNumber);
@@ -56,6 +58,35 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--check", run.check,
                     "Verify invariants after every module's work (people, money, ties, stocks); stop on the first "
                     "violation (also on when PARTNERSIM_CHECK=1)");
+
+  const auto add_checkpoint_options = [](CLI::App* cmd, RunOptions& options) {
+    cmd->add_option("--checkpoint-every", options.checkpoint_every,
+                    "Save the whole run every N steps, replacing the previous checkpoint (see --resume, fork)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--checkpoint-at", options.checkpoint_at,
+                    "Save the whole run at the end of this month, YYYY-MM (repeatable)");
+    cmd->add_option("--checkpoint", options.checkpoint, "Checkpoint file (default: <output>.checkpoint)");
+  };
+  add_checkpoint_options(run_cmd, run);
+  run_cmd->add_option("--resume", run.resume,
+                      "Continue the run saved in this checkpoint; the result equals an uninterrupted run");
+
+  ForkOptions fork;
+  auto* fork_cmd = cli.add_subcommand(
+      "fork", "Continue a checkpoint with changed parameters into a new result (policy variants after a burn-in)");
+  fork_cmd->add_option("checkpoint", fork.checkpoint, "Checkpoint file (from run --checkpoint-every/--checkpoint-at)")
+      ->required();
+  fork_cmd->add_option("--set", fork.set,
+                       "Change a module parameter from the month after the checkpoint: module.param=value "
+                       "(repeatable)");
+  fork_cmd->add_option("-o,--output", fork.run.output, "Result file of the fork")->required();
+  fork_cmd->add_option("--threads", fork.run.threads, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  fork_cmd->add_flag("--force", fork.run.force, "Replace an existing result file (only once the new one is complete)");
+  fork_cmd->add_flag("-q,--quiet", fork.run.quiet, "No progress bar and no summary line");
+  fork_cmd->add_flag("--check", fork.run.check, "Verify invariants after every module's work (as for run)");
+  fork_cmd->add_flag("--profile", fork.run.profile, "Print the time spent per phase, module and output at the end");
+  add_checkpoint_options(fork_cmd, fork.run);
 
   CompareOptions compare;
   auto* compare_cmd = cli.add_subcommand(
@@ -124,6 +155,10 @@ int main(int argc, char** argv) {
   if (*run_cmd) {
     run.command_line = joined_command_line(argc, argv);
     return run_command(run);
+  }
+  if (*fork_cmd) {
+    fork.run.command_line = joined_command_line(argc, argv);
+    return fork_command(fork);
   }
   if (*compare_cmd) {
     compare.command_line = joined_command_line(argc, argv);

@@ -57,6 +57,16 @@ void AsyncObserver::on_finish() {
   inner_.on_finish();
 }
 
+void AsyncObserver::copy_output(const std::string& path) {
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return (queue_.empty() && !busy_) || error_ != nullptr; });
+    if (error_) std::rethrow_exception(error_);
+  }
+  // The writer thread is idle until the next on_step, which comes from this thread.
+  inner_.copy_output(path);
+}
+
 double AsyncObserver::writer_seconds() const {
   const std::lock_guard lock(mutex_);
   return writer_seconds_;

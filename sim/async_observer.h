@@ -28,6 +28,7 @@ class AsyncObserver final : public Observer {
   void on_start(const RunDescription& run) override;
   void on_step(const StepRecord& record) override;
   void on_finish() override;
+  void copy_output(const std::string& path) override;  // once every record so far is written
 
   // Seconds the writer thread spent inside the wrapped observer's on_step.
   [[nodiscard]] double writer_seconds() const;

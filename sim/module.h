@@ -53,6 +53,13 @@ class Module {
   virtual void step(Phase phase, World& world) = 0;
   // Writes this step's values of the module's metrics, in the order they were declared.
   virtual void observe(const World& world, std::span<double> out) const = 0;
+
+  // Checkpoints: writes everything the module carries from the end of one month into the
+  // next (not its parameters, which configure() sets again, nor what setup() derives from
+  // the scenario alone); restore_state reads it back, in the same order, after setup().
+  // Every module says what it carries, even when it is nothing.
+  virtual void save_state(StateWriter& out) const = 0;
+  virtual void restore_state(StateReader& in) = 0;
 };
 
 // A metric computed by the engine after every module has observed: numerator / denominator

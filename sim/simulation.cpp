@@ -183,12 +183,141 @@ void ReplicateRun::observe() {
   if (profiling_) timings_[observe_slot_.back()].seconds += engine_seconds;
 }
 
+void Observer::copy_output(const std::string& /*path*/) {
+  throw std::logic_error("this output cannot be checkpointed");
+}
+
+void ReplicateRun::save_state(StateWriter& out) const {
+  out.put(next_step_);
+  world_.save_state(out);
+  for (std::size_t i = 0; i < modules_.size(); ++i) {
+    const std::size_t part = out.begin_part(infos_[i]->name);
+    modules_[i]->save_state(out);
+    out.end_part(part);
+  }
+}
+
+void ReplicateRun::restore_state(StateReader& in) {
+  in.get(next_step_);
+  world_.restore_state(in);
+  if (next_step_ != world_.step() + 1 || next_step_ > world_.clock().steps()) {
+    throw CheckpointError(in.what() + ": the run stopped after " + std::to_string(next_step_) +
+                          " steps but its world is at step " + std::to_string(world_.step()));
+  }
+  configure_all();  // the parameters in force when it stopped
+  for (std::size_t i = 0; i < modules_.size(); ++i) {
+    StateReader part = in.part(infos_[i]->name);
+    modules_[i]->restore_state(part);
+    part.expect_end();
+  }
+  in.expect_end();
+  check("restoring the checkpoint");
+}
+
+void ReplicateRun::change_parameters(const std::vector<std::pair<std::string, double>>& values) {
+  for (const auto& [name, value] : values) world_.set_param(name, value);
+  configure_all();
+}
+
+namespace {
+
+// Advances one replicate up to `until` steps, handing every record to the observer.
+void advance_until(ReplicateRun& replicate, int until, Observer& observer, std::mutex& observer_mutex,
+                   const RunControl& control, double& output_seconds) {
+  while (replicate.steps_done() < until) {
+    if (control.stop != nullptr && control.stop->load()) throw Interrupted("interrupted");
+    const StepRecord& record = replicate.advance();
+    {
+      const std::lock_guard lock(observer_mutex);
+      const auto out_start = ProfileClock::now();
+      observer.on_step(record);
+      output_seconds += seconds_since(out_start);
+    }
+    if (control.on_progress) control.on_progress(record.replicate, record.step);
+  }
+}
+
+void add_replicate_profile(RunProfile& profile, const ReplicateRun& replicate, double setup_seconds,
+                           double output_seconds) {
+  profile.add("setup (world and modules)", setup_seconds);
+  for (const auto& t : replicate.timings()) {
+    if (t.seconds > 0.0) profile.add(t.label, t.seconds);
+  }
+  profile.add("output/steps", output_seconds);
+}
+
+// With checkpoints, or continuing restored replicates: every replicate is kept and all of
+// them stop together at each checkpoint.
+void run_in_stages(const ScenarioSpec& spec, Observer& observer, const RunControl& control) {
+  RunProfile* profile = control.profile;
+  std::vector<std::unique_ptr<ReplicateRun>> own;
+  std::vector<std::unique_ptr<ReplicateRun>>& replicates =
+      control.continue_from != nullptr ? *control.continue_from : own;
+  std::vector<double> setup_seconds(static_cast<std::size_t>(spec.replicates), 0.0);
+  std::vector<double> output_seconds(static_cast<std::size_t>(spec.replicates), 0.0);
+  ForkJoinAnnotation sync;
+  if (control.continue_from == nullptr) {
+    own.resize(static_cast<std::size_t>(spec.replicates));
+    sync.before_fork();
+    tbb::parallel_for(std::size_t{0}, own.size(), [&](std::size_t r) {
+      sync.body_start();
+      const auto t0 = ProfileClock::now();
+      own[r] = std::make_unique<ReplicateRun>(spec, static_cast<std::uint32_t>(r), ModuleRegistry::instance());
+      setup_seconds[r] = seconds_since(t0);
+      sync.body_end();
+    });
+    sync.after_join();
+  }
+  if (replicates.size() != static_cast<std::size_t>(spec.replicates)) {
+    throw std::logic_error("continuing " + std::to_string(replicates.size()) + " replicates of a run of " +
+                           std::to_string(spec.replicates));
+  }
+  if (profile != nullptr) {
+    for (auto& r : replicates) r->enable_profile();
+  }
+  const int done = replicates.empty() ? spec.steps : replicates.front()->steps_done();
+  std::vector<int> stops;
+  if (control.checkpoints != nullptr) {
+    for (int n : control.checkpoints->after_steps) {
+      if (n > done && n < spec.steps) stops.push_back(n);
+    }
+  }
+  stops.push_back(spec.steps);
+  std::mutex observer_mutex;
+  for (const int until : stops) {
+    sync.before_fork();
+    tbb::parallel_for(std::size_t{0}, replicates.size(), [&](std::size_t r) {
+      sync.body_start();
+      advance_until(*replicates[r], until, observer, observer_mutex, control, output_seconds[r]);
+      sync.body_end();
+    });
+    sync.after_join();
+    if (until < spec.steps && control.checkpoints != nullptr && control.checkpoints->save) {
+      control.checkpoints->save(until, replicates);
+    }
+  }
+  if (profile != nullptr) {
+    for (std::size_t r = 0; r < replicates.size(); ++r) {
+      add_replicate_profile(*profile, *replicates[r], setup_seconds[r], output_seconds[r]);
+    }
+  }
+}
+
+}  // namespace
+
 void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl& control) {
   RunProfile* profile = control.profile;
   const RunDescription run = describe_run(spec);
   auto t0 = ProfileClock::now();
   observer.on_start(run);
   if (profile != nullptr) profile->add("output/start", seconds_since(t0));
+  if (control.checkpoints != nullptr || control.continue_from != nullptr) {
+    run_in_stages(spec, observer, control);
+    t0 = ProfileClock::now();
+    observer.on_finish();
+    if (profile != nullptr) profile->add("output/finish", seconds_since(t0));
+    return;
+  }
   std::mutex observer_mutex;
   const auto replicates = static_cast<std::uint32_t>(spec.replicates);
   ForkJoinAnnotation sync;
@@ -200,24 +329,10 @@ void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl
     const double setup_seconds = seconds_since(setup_start);
     if (profile != nullptr) replicate.enable_profile();
     double output_seconds = 0.0;
-    while (!replicate.finished()) {
-      if (control.stop != nullptr && control.stop->load()) throw Interrupted("interrupted");
-      const StepRecord& record = replicate.advance();
-      {
-        const std::lock_guard lock(observer_mutex);
-        const auto out_start = ProfileClock::now();
-        observer.on_step(record);
-        output_seconds += seconds_since(out_start);
-      }
-      if (control.on_progress) control.on_progress(r, record.step);
-    }
+    advance_until(replicate, spec.steps, observer, observer_mutex, control, output_seconds);
     if (profile != nullptr) {
       const std::lock_guard lock(observer_mutex);
-      profile->add("setup (world and modules)", setup_seconds);
-      for (const auto& t : replicate.timings()) {
-        if (t.seconds > 0.0) profile->add(t.label, t.seconds);
-      }
-      profile->add("output/steps", output_seconds);
+      add_replicate_profile(*profile, replicate, setup_seconds, output_seconds);
     }
     sync.body_end();
   });

@@ -52,6 +52,9 @@ class Observer {
   virtual void on_start(const RunDescription& /*run*/) {}
   virtual void on_step(const StepRecord& record) = 0;
   virtual void on_finish() {}
+  // For checkpoints: makes everything received so far durable and copies the output
+  // written so far to `path`. Called between steps, when no on_step is running.
+  virtual void copy_output(const std::string& path);
 };
 
 // Time spent per phase and module, summed over steps (for --profile).
@@ -81,6 +84,16 @@ class ReplicateRun {
   // InvariantViolation on the first failure (default: invariant_checks_default()).
   void set_checks(bool on) { checks_ = on; }
   [[nodiscard]] bool checks() const { return checks_; }
+
+  // Checkpoints: the world, every module's state (in registry order, each named) and the
+  // run's position. restore_state continues a run built from the same spec and registry
+  // from where the saved one stopped.
+  void save_state(StateWriter& out) const;
+  void restore_state(StateReader& in);
+  [[nodiscard]] int steps_done() const { return next_step_; }
+  // Changes parameters from the next step on (a fork of a checkpoint); values must have
+  // been validated against the registry.
+  void change_parameters(const std::vector<std::pair<std::string, double>>& values);
 
   // Times every phase and module of later steps (see RunProfile).
   void enable_profile();
@@ -117,10 +130,21 @@ class ReplicateRun {
   std::vector<std::size_t> observe_slot_;            // per module, then the engine's own
 };
 
+// When to stop every replicate at a common month and save the run (see sim/checkpoint.h).
+struct CheckpointPlan {
+  std::vector<int> after_steps;  // ascending; a checkpoint after this many steps (0 < n < steps)
+  // Called between steps, after every record up to the checkpoint reached the observer.
+  std::function<void(int steps_done, const std::vector<std::unique_ptr<ReplicateRun>>& replicates)> save;
+};
+
 struct RunControl {
   const std::atomic<bool>* stop = nullptr;                             // set asynchronously to interrupt
   std::function<void(std::uint32_t replicate, int step)> on_progress;  // any thread
   RunProfile* profile = nullptr;                                       // filled when set (--profile)
+  const CheckpointPlan* checkpoints = nullptr;                         // none when null
+  // Replicates restored from a checkpoint (resume, fork), all at the same step: the run
+  // continues them instead of starting afresh. The observer must continue that run's output.
+  std::vector<std::unique_ptr<ReplicateRun>>* continue_from = nullptr;
 };
 
 class Interrupted : public std::runtime_error {

@@ -250,3 +250,137 @@ void World::begin_step(int step) {
 }
 
 }  // namespace partnersim
+
+namespace partnersim {
+
+namespace {
+
+// Adding a field to Organisation or Tie means adding it to the checkpoint below too.
+static_assert(sizeof(Organisation) == 240 && sizeof(Tie) == 16,
+              "Organisation or Tie changed: update World::save_state and World::restore_state");
+
+template <typename Io, typename O>
+void organisation_fields(Io&& io, O& o) {
+  io(o.kind), io(o.sector), io(o.municipality), io(o.founded_step), io(o.closed_step), io(o.alive), io(o.status);
+  io(o.cash), io(o.staff), io(o.members), io(o.own_places), io(o.funded_places), io(o.participants);
+  io(o.social_jobs), io(o.excluded_workers), io(o.shelter_places), io(o.shelter_residents), io(o.flat_places);
+  io(o.flat_residents), io(o.quality), io(o.capacity), io(o.contracted), io(o.rent), io(o.rent_free_until);
+  io(o.dividend), io(o.dividend_holiday_until), io(o.supported_until), io(o.months_negative_cash);
+  io(o.months_dormant), io(o.months_few_members), io(o.revenue);
+}
+
+}  // namespace
+
+void World::save_state(StateWriter& out) const {
+  out.put(step_);
+  const auto n = static_cast<std::uint64_t>(organisation_count());
+  out.put(n);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    out.put(graph_[v].id);
+    organisation_fields([&out](const auto& field) { out.put(field); }, graph_[v]);
+  }
+  // In the order the ties were made (edges are never removed): adding them again in this
+  // order gives every organisation's lists of ties the same order as before.
+  out.put(static_cast<std::uint64_t>(boost::num_edges(graph_)));
+  for (auto e : boost::make_iterator_range(boost::edges(graph_))) {
+    out.put(static_cast<std::uint32_t>(boost::source(e, graph_)));
+    out.put(static_cast<std::uint32_t>(boost::target(e, graph_)));
+    const Tie& t = graph_[e];
+    out.put(t.kind);
+    out.put(t.strength);
+    out.put(t.start_step);
+    out.put(t.end_step);
+  }
+  out.put(people_.groups);
+  out.put(people_.state);
+  out.put(people_.months_in_state);
+  out.put(people_.placement);
+  out.put(people_.municipality);
+  out.put(people_.job_entry_step);
+  out.put(params_.values());
+  out.put(params_version_);
+  out.put(external_names_);
+  out.put(external_balance_);
+  out.put(static_cast<std::uint64_t>(pacts_.size()));
+  for (const Pact& p : pacts_) {
+    out.put(p.name);
+    out.put(p.signed_step);
+    out.put(p.signatories);
+  }
+  out.put(programme_windows_);
+}
+
+void World::restore_state(StateReader& in) {
+  const auto fail = [&in](const std::string& what) { throw CheckpointError(in.what() + ": " + what); };
+  in.get(step_);
+  const auto n = in.get<std::uint64_t>();
+  if (n != organisation_count()) {
+    fail(std::to_string(n) + " organisations in the checkpoint, " + std::to_string(organisation_count()) +
+         " in the scenario");
+  }
+  OrgGraph graph(static_cast<OrgGraph::vertices_size_type>(n));
+  for (std::uint32_t v = 0; v < n; ++v) {
+    Organisation& o = graph[v];
+    in.get(o.id);
+    if (o.id != graph_[v].id) fail("organisation " + std::to_string(v) + " is " + o.id + ", not " + graph_[v].id);
+    o.name = graph_[v].name;
+    organisation_fields([&in](auto& field) { in.get(field); }, o);
+  }
+  const auto edges = in.get<std::uint64_t>();
+  for (std::uint64_t k = 0; k < edges; ++k) {
+    const auto source = in.get<std::uint32_t>();
+    const auto target = in.get<std::uint32_t>();
+    Tie tie;
+    in.get(tie.kind);
+    in.get(tie.strength);
+    in.get(tie.start_step);
+    in.get(tie.end_step);
+    if (source >= n || target >= n) fail("a tie joins an organisation that does not exist");
+    boost::add_edge(source, target, tie, graph);
+  }
+  People people;
+  in.get(people.groups);
+  in.get(people.state);
+  in.get(people.months_in_state);
+  in.get(people.placement);
+  in.get(people.municipality);
+  in.get(people.job_entry_step);
+  const std::size_t persons = people_.size();
+  for (std::size_t column : {people.groups.size(), people.state.size(), people.months_in_state.size(),
+                             people.placement.size(), people.municipality.size(), people.job_entry_step.size()}) {
+    if (column != persons) {
+      fail(std::to_string(column) + " people in the checkpoint, " + std::to_string(persons) + " in the scenario");
+    }
+  }
+  std::map<std::string, double> values;
+  in.get(values);
+  ParamSet params;
+  for (const auto& [name, value] : values) {
+    if (!params_.contains(name)) fail("parameter " + name + " is unknown to this build");
+    params.set(name, value);
+  }
+  if (params.values().size() != params_.values().size()) fail("parameters missing from the checkpoint");
+  in.get(params_version_);
+  in.get(external_names_);
+  in.get(external_balance_);
+  if (external_balance_.size() != external_names_.size()) fail("outside accounts do not match their names");
+  const auto pacts = in.get<std::uint64_t>();
+  pacts_.clear();
+  for (std::uint64_t k = 0; k < pacts; ++k) {
+    Pact p;
+    in.get(p.name);
+    in.get(p.signed_step);
+    in.get(p.signatories);
+    pacts_.push_back(std::move(p));
+  }
+  in.get(programme_windows_);
+  if (programme_windows_.size() != spec_->programmes.size()) fail("funding programmes do not match the scenario");
+  graph_ = std::move(graph);
+  people_ = std::move(people);
+  params_ = std::move(params);
+  events_.clear();
+  edits_.clear();
+  flows_.clear();
+}
+
+}  // namespace partnersim

@@ -18,6 +18,7 @@
 #include "sim/people.h"
 #include "sim/random.h"
 #include "sim/spec.h"
+#include "sim/state_io.h"
 
 namespace partnersim {
 
@@ -141,6 +142,13 @@ class World {
   // Engine hooks, called by the scheduler.
   void begin_step(int step);  // opens organisations founded now, closes those due
   void clear_step_events() { events_.clear(); }
+
+  // Checkpoints: everything that carries over from the end of one month to the next
+  // (organisations, every tie in the order it was made, people, accounts, parameters in
+  // force, pacts, programme windows). Restoring needs a World built from the same spec;
+  // it is called between steps, never during one.
+  void save_state(StateWriter& out) const;
+  void restore_state(StateReader& in);
 
  private:
   const ScenarioSpec* spec_;

@@ -352,4 +352,16 @@ ModuleInfo cooperation_module_info() {
 
 PARTNERSIM_REGISTER_MODULE(cooperation_module_info)
 
+void Cooperation::save_state(StateWriter& out) const {
+  out.put(formed_);
+  out.put(formed_by_brokers_);
+  out.put(decayed_);
+}
+
+void Cooperation::restore_state(StateReader& in) {
+  in.get(formed_);
+  in.get(formed_by_brokers_);
+  in.get(decayed_);
+}
+
 }  // namespace partnersim::models

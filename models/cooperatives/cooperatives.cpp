@@ -454,4 +454,28 @@ ModuleInfo cooperatives_module_info() {
 
 PARTNERSIM_REGISTER_MODULE(cooperatives_module_info)
 
+void Cooperatives::save_state(StateWriter& out) const {
+  out.put(latent_by_municipality_);  // slots not founded yet
+  out.put(last_sales_);
+  out.put(last_revenue_);
+  out.put(last_capacity_);
+  out.put(wages_);
+  out.put(founded_);
+  out.put(founded_cumulative_);
+  out.put(liquidated_);
+  out.put(liquidated_cumulative_);
+}
+
+void Cooperatives::restore_state(StateReader& in) {
+  in.get(latent_by_municipality_);
+  in.get(last_sales_);
+  in.get(last_revenue_);
+  in.get(last_capacity_);
+  in.get(wages_);
+  in.get(founded_);
+  in.get(founded_cumulative_);
+  in.get(liquidated_);
+  in.get(liquidated_cumulative_);
+}
+
 }  // namespace partnersim::models

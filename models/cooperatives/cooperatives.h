@@ -56,6 +56,8 @@ class Cooperatives final : public Module {
   void setup(World& world) override;
   void step(Phase phase, World& world) override;
   void observe(const World& world, std::span<double> out) const override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
  private:
   void update_capacity(World& world, int step) const;

@@ -129,4 +129,14 @@ ModuleInfo events_module_info() {
 
 PARTNERSIM_REGISTER_MODULE(events_module_info)
 
+void ScheduledEvents::save_state(StateWriter& out) const {
+  out.put(static_cast<std::uint64_t>(next_));
+  out.put(applied_);
+}
+
+void ScheduledEvents::restore_state(StateReader& in) {
+  next_ = static_cast<std::size_t>(in.get<std::uint64_t>());
+  in.get(applied_);
+}
+
 }  // namespace partnersim::models

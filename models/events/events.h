@@ -14,6 +14,8 @@ class ScheduledEvents final : public Module {
   void setup(World& world) override;
   void step(Phase phase, World& world) override;
   void observe(const World& world, std::span<double> out) const override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
  private:
   static void sign_pact(World& world, const EventSpec& e, std::uint32_t sequence);

@@ -498,4 +498,62 @@ ModuleInfo funding_module_info() {
 
 PARTNERSIM_REGISTER_MODULE(funding_module_info)
 
+void Funding::save_state(StateWriter& out) const {
+  const auto put_account = [&out](const Account& a) {
+    out.put(a.type);
+    out.put(a.index);
+  };
+  out.put(static_cast<std::uint64_t>(programmes_.size()));
+  for (const ProgrammeState& s : programmes_) {
+    put_account(s.payer);
+    out.put(s.remaining);
+    out.put(s.started);
+    out.put(s.given);
+  }
+  out.put(static_cast<std::uint64_t>(projects_.size()));
+  for (const Project& p : projects_) {
+    out.put(p.programme), out.put(p.winner), out.put(p.start), out.put(p.end), out.put(p.state);
+    out.put(p.takeover_end);
+  }
+  out.put(static_cast<std::uint64_t>(obligations_.size()));
+  for (const StartupObligation& o : obligations_) {
+    out.put(o.programme), out.put(o.organisation), put_account(o.payer), out.put(o.amount), out.put(o.keep_until);
+  }
+  out.put(proposed_);
+  out.put(month_);
+  out.put(public_cumulative_);
+  out.put(private_cumulative_);
+  out.put(forgone_cumulative_);
+}
+
+void Funding::restore_state(StateReader& in) {
+  const auto get_account = [&in](Account& a) {
+    in.get(a.type);
+    in.get(a.index);
+  };
+  if (in.get<std::uint64_t>() != programmes_.size()) {
+    throw CheckpointError(in.what() + ": funding programmes do not match the scenario");
+  }
+  for (ProgrammeState& s : programmes_) {
+    get_account(s.payer);
+    in.get(s.remaining);
+    in.get(s.started);
+    in.get(s.given);
+  }
+  projects_.assign(static_cast<std::size_t>(in.get<std::uint64_t>()), Project{});
+  for (Project& p : projects_) {
+    in.get(p.programme), in.get(p.winner), in.get(p.start), in.get(p.end), in.get(p.state);
+    in.get(p.takeover_end);
+  }
+  obligations_.assign(static_cast<std::size_t>(in.get<std::uint64_t>()), StartupObligation{});
+  for (StartupObligation& o : obligations_) {
+    in.get(o.programme), in.get(o.organisation), get_account(o.payer), in.get(o.amount), in.get(o.keep_until);
+  }
+  in.get(proposed_);
+  in.get(month_);
+  in.get(public_cumulative_);
+  in.get(private_cumulative_);
+  in.get(forgone_cumulative_);
+}
+
 }  // namespace partnersim::models

@@ -22,6 +22,8 @@ class Funding final : public Module {
   void setup(World& world) override;
   void step(Phase phase, World& world) override;
   void observe(const World& world, std::span<double> out) const override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
   struct Params {
     double application_rate = 0.5;

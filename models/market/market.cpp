@@ -104,4 +104,22 @@ ModuleInfo market_module_info() {
 
 PARTNERSIM_REGISTER_MODULE(market_module_info)
 
+void Market::save_state(StateWriter& out) const {
+  out.put(sales_);
+  out.put(unmet_);
+  out.put(sales_social_economy_);
+  out.put(sellers_);
+  out.put(markets_with_sellers_);
+  out.put(markets_);
+}
+
+void Market::restore_state(StateReader& in) {
+  in.get(sales_);
+  in.get(unmet_);
+  in.get(sales_social_economy_);
+  in.get(sellers_);
+  in.get(markets_with_sellers_);
+  in.get(markets_);
+}
+
 }  // namespace partnersim::models

@@ -15,6 +15,8 @@ class Market final : public Module {
   void configure(const ParamSet& params) override;
   void step(Phase phase, World& world) override;
   void observe(const World& world, std::span<double> out) const override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
  private:
   double quality_elasticity_ = 1.0;

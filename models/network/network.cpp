@@ -206,4 +206,17 @@ ModuleInfo network_module_info() {
 
 PARTNERSIM_REGISTER_MODULE(network_module_info)
 
+// The betweenness of a sampled step is kept until the next sample: it is state.
+void Network::save_state(StateWriter& out) const {
+  out.put(betweenness_step_);
+  out.put(betweenness_max_);
+  out.put(betweenness_top_);
+}
+
+void Network::restore_state(StateReader& in) {
+  in.get(betweenness_step_);
+  in.get(betweenness_max_);
+  in.get(betweenness_top_);
+}
+
 }  // namespace partnersim::models

@@ -22,6 +22,8 @@ class Network final : public Module {
   void configure(const ParamSet& params) override;
   void step(Phase /*phase*/, World& /*world*/) override {}
   void observe(const World& world, std::span<double> out) const override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
  private:
   NetworkParams p_;

@@ -481,4 +481,30 @@ ModuleInfo procurement_module_info() {
 
 PARTNERSIM_REGISTER_MODULE(procurement_module_info)
 
+// Running contracts carry over; bidders, coverage and bid streams are rebuilt every month.
+void Procurement::save_state(StateWriter& out) const {
+  out.put(static_cast<std::uint64_t>(contracts_.size()));
+  for (const Contract& c : contracts_) {
+    out.put(c.buyer), out.put(c.buyer_spec), out.put(c.demand_spec), out.put(c.sector), out.put(c.awarded_step);
+    out.put(c.first_payment), out.put(c.end_step), out.put(c.reserved), out.put(c.social_clause), out.put(c.direct);
+    out.put(static_cast<std::uint64_t>(c.parts.size()));
+    for (const ContractPart& p : c.parts) out.put(p.org), out.put(p.monthly), out.put(p.active);
+  }
+  out.put(flows_);
+  out.put(sequence_);
+}
+
+void Procurement::restore_state(StateReader& in) {
+  contracts_.assign(static_cast<std::size_t>(in.get<std::uint64_t>()), Contract{});
+  for (Contract& c : contracts_) {
+    in.get(c.buyer), in.get(c.buyer_spec), in.get(c.demand_spec), in.get(c.sector), in.get(c.awarded_step);
+    in.get(c.first_payment), in.get(c.end_step), in.get(c.reserved), in.get(c.social_clause), in.get(c.direct);
+    c.parts.assign(static_cast<std::size_t>(in.get<std::uint64_t>()), ContractPart{});
+    for (ContractPart& p : c.parts) in.get(p.org), in.get(p.monthly), in.get(p.active);
+  }
+  in.get(flows_);
+  in.get(sequence_);
+  bid_streams_.clear();
+}
+
 }  // namespace partnersim::models

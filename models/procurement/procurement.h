@@ -74,6 +74,8 @@ class Procurement final : public Module {
   void setup(World& world) override;
   void step(Phase phase, World& world) override;
   void observe(const World& world, std::span<double> out) const override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
   [[nodiscard]] const std::vector<Contract>& contracts() const { return contracts_; }
 

@@ -539,4 +539,30 @@ ModuleInfo reintegration_module_info() {
 
 PARTNERSIM_REGISTER_MODULE(reintegration_module_info)
 
+void Reintegration::save_state(StateWriter& out) const {
+  out.put(flows_);
+  out.put(in_state_);
+  out.put(referral_boost_);
+  out.put(referral_hosts_);
+  out.put(job_entries_by_step_);
+  out.put(exits_cumulative_);
+  out.put(capacity_);
+  out.put(vacant_);
+  out.put(employed_by_kind_);
+  out.put(retention_12m_);
+}
+
+void Reintegration::restore_state(StateReader& in) {
+  in.get(flows_);
+  in.get(in_state_);
+  in.get(referral_boost_);
+  in.get(referral_hosts_);
+  in.get(job_entries_by_step_);
+  in.get(exits_cumulative_);
+  in.get(capacity_);
+  in.get(vacant_);
+  in.get(employed_by_kind_);
+  in.get(retention_12m_);
+}
+
 }  // namespace partnersim::models

@@ -66,6 +66,8 @@ class Reintegration final : public Module {
   void setup(World& world) override;
   void step(Phase phase, World& world) override;
   void observe(const World& world, std::span<double> out) const override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
   [[nodiscard]] const ReintegrationFlows& flows() const { return flows_; }
 

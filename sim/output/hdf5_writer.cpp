@@ -526,6 +526,19 @@ struct Hdf5Writer::Impl {
 
   void create_ties() {
     const std::string full = "/ties/snapshots";
+    make_tie_type();
+    const hid_t m = tie_mem.get();
+    const Handle file_type = packed_copy(m, full);
+    const Handle group = create_group(file.get(), "ties");
+    ties = create_table(group.get(), "snapshots", full, file_type.get());
+    set_int_attr(ties.get(), "every", spec->output.tie_snapshot_every);
+    set_text_attr(ties.get(), "description",
+                  "Ties in force at snapshot steps (every `every` steps and the last step), one row per tie and "
+                  "replicate; source and target are organisation indices, start is the month the tie began");
+  }
+
+  void make_tie_type() {
+    const std::string full = "/ties/snapshots";
     tie_mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(TieRowH5)), path, "create a compound type");
     const hid_t m = tie_mem.get();
     add_field(m, "replicate", offsetof(TieRowH5, replicate), H5T_NATIVE_UINT32, full);
@@ -536,16 +549,20 @@ struct Hdf5Writer::Impl {
     add_field(m, "kind", offsetof(TieRowH5, kind), text_type.get(), full);
     add_field(m, "strength", offsetof(TieRowH5, strength), H5T_NATIVE_FLOAT, full);
     add_field(m, "start", offsetof(TieRowH5, start), month_type.get(), full);
-    const Handle file_type = packed_copy(m, full);
-    const Handle group = create_group(file.get(), "ties");
-    ties = create_table(group.get(), "snapshots", full, file_type.get());
-    set_int_attr(ties.get(), "every", spec->output.tie_snapshot_every);
-    set_text_attr(ties.get(), "description",
-                  "Ties in force at snapshot steps (every `every` steps and the last step), one row per tie and "
-                  "replicate; source and target are organisation indices, start is the month the tie began");
   }
 
   void create_events() {
+    const std::string full = "/events/log";
+    make_event_type();
+    const Handle file_type = packed_copy(event_mem.get(), full);
+    const Handle group = create_group(file.get(), "events");
+    events = create_table(group.get(), "log", full, file_type.get());
+    set_text_attr(events.get(), "description",
+                  "Events logged by the model, in the order they were written; source and target are "
+                  "organisation indices or -1 for none");
+  }
+
+  void make_event_type() {
     const std::string full = "/events/log";
     event_mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(EventRowH5)), path, "create a compound type");
     const hid_t m = event_mem.get();
@@ -557,15 +574,22 @@ struct Hdf5Writer::Impl {
     add_field(m, "target", offsetof(EventRowH5, target), H5T_NATIVE_INT64, full);
     add_field(m, "amount_pln", offsetof(EventRowH5, amount_pln), H5T_NATIVE_DOUBLE, full);
     add_field(m, "note", offsetof(EventRowH5, note), text_type.get(), full);
-    const Handle file_type = packed_copy(m, full);
-    const Handle group = create_group(file.get(), "events");
-    events = create_table(group.get(), "log", full, file_type.get());
-    set_text_attr(events.get(), "description",
-                  "Events logged by the model, in the order they were written; source and target are "
-                  "organisation indices or -1 for none");
   }
 
   void create_ledger() {
+    const std::string full = "/ledger/flows";
+    make_flow_type();
+    const Handle file_type = packed_copy(flow_mem.get(), full);
+    const Handle group = create_group(file.get(), "ledger");
+    flows = create_table(group.get(), "flows", full, file_type.get());
+    set_text_attr(flows.get(), "unit", "PLN");
+    set_text_attr(flows.get(), "description",
+                  "Money moved each month, summed by source class, sink class and channel: a class is an "
+                  "organisation kind (e.g. social_cooperative) or an outside account (e.g. ESF, households); "
+                  "channel is the purpose (grant, sales, wages, ...). Opening balances are not flows");
+  }
+
+  void make_flow_type() {
     const std::string full = "/ledger/flows";
     flow_mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(FlowRowH5)), path, "create a compound type");
     const hid_t m = flow_mem.get();
@@ -576,14 +600,66 @@ struct Hdf5Writer::Impl {
     add_field(m, "sink", offsetof(FlowRowH5, sink), text_type.get(), full);
     add_field(m, "channel", offsetof(FlowRowH5, channel), text_type.get(), full);
     add_field(m, "amount_pln", offsetof(FlowRowH5, amount_pln), H5T_NATIVE_DOUBLE, full);
-    const Handle file_type = packed_copy(m, full);
-    const Handle group = create_group(file.get(), "ledger");
-    flows = create_table(group.get(), "flows", full, file_type.get());
-    set_text_attr(flows.get(), "unit", "PLN");
-    set_text_attr(flows.get(), "description",
-                  "Money moved each month, summed by source class, sink class and channel: a class is an "
-                  "organisation kind (e.g. social_cooperative) or an outside account (e.g. ESF, households); "
-                  "channel is the purpose (grant, sales, wages, ...). Opening balances are not flows");
+  }
+
+  // ---- continuing a checkpoint's output ------------------------------------------------
+
+  Handle open_dataset(const std::string& full, hid_t dapl = H5P_DEFAULT) const {
+    if (H5Lexists(file.get(), full.c_str(), H5P_DEFAULT) <= 0) {
+      throw OutputError(path + ": the checkpoint's output has no " + full + " (written by another version?)");
+    }
+    return h5::dataset(H5Dopen2(file.get(), full.c_str(), dapl), path, "open " + full);
+  }
+
+  hsize_t rows_of(hid_t ds, const std::string& full) const {
+    const Handle space = h5::dataspace(H5Dget_space(ds), path, "get the dataspace of " + full);
+    hsize_t n = 0;
+    h5::check(H5Sget_simple_extent_dims(space.get(), &n, nullptr), path, "read the size of", full);
+    return n;
+  }
+
+  // Opens everything on_step writes to, in the file copied from a checkpoint; the file's
+  // shape must be the run's (same metrics, replicates, months and organisations).
+  void reopen(const RunDescription& run) {
+    if (H5Lexists(file.get(), "checkpoint", H5P_DEFAULT) > 0) {
+      h5::check(H5Ldelete(file.get(), "checkpoint", H5P_DEFAULT), path, "remove /checkpoint from", temp);
+    }
+    month_scales.push_back(open_dataset("/metrics/month"));
+    month_scales.push_back(open_dataset("/organisations/month"));
+    const hsize_t chunk_steps = std::clamp<hsize_t>(steps, 1, kMetricChunkSteps);
+    const Handle dapl = chunk_cache(chunk_steps * sizeof(double));
+    for (const MetricSpec& m : run.metrics) {
+      const std::string full = "/metrics/" + m.name;
+      metrics.push_back(open_dataset(full, dapl.get()));
+      metric_names.push_back(full);
+      const Handle space = h5::dataspace(H5Dget_space(metrics.back().get()), path, "get the dataspace of " + full);
+      std::array<hsize_t, 2> dims{};
+      if (H5Sget_simple_extent_ndims(space.get()) != 2 ||
+          H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr) < 0 || dims[0] != replicates ||
+          dims[1] != steps) {
+        throw OutputError(path + ": " + full + " in the checkpoint does not have the run's replicates and months");
+      }
+    }
+    const hsize_t org_chunk = std::clamp<hsize_t>(orgs, 1, kOrgChunkElements);
+    const hsize_t step_chunk = std::clamp<hsize_t>(kOrgChunkElements / org_chunk, 1, std::max<hsize_t>(steps, 1));
+    const std::array<std::pair<Handle*, std::size_t>, 4> arrays = {
+        {{&cash, sizeof(double)}, {&employees, 4}, {&degree, 4}, {&alive, 1}}};
+    const std::array<const char*, 4> names = {"cash", "employees", "degree", "alive"};
+    for (std::size_t k = 0; k < arrays.size(); ++k) {
+      const Handle org_dapl =
+          chunk_cache(step_chunk * org_chunk * arrays[k].second, (orgs + org_chunk - 1) / org_chunk);
+      *arrays[k].first = open_dataset(std::string("/organisations/") + names[k], org_dapl.get());
+      org_arrays.push_back(arrays[k].first);
+    }
+    make_tie_type();
+    ties = open_dataset("/ties/snapshots");
+    tie_rows = rows_of(ties.get(), "/ties/snapshots");
+    make_event_type();
+    events = open_dataset("/events/log");
+    event_rows = rows_of(events.get(), "/events/log");
+    make_flow_type();
+    flows = open_dataset("/ledger/flows");
+    flow_rows = rows_of(flows.get(), "/ledger/flows");
   }
 
   // ---- per step ------------------------------------------------------------------------
@@ -771,6 +847,20 @@ void Hdf5Writer::on_start(const RunDescription& run) try {
   h5::check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), w.path,
             "track link creation order");
   w.created = true;  // from here on the temporary file is ours to remove
+  if (!options_.continue_from.empty()) {
+    std::error_code ec;
+    fs::copy_file(options_.continue_from, temp_path_, fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+      throw OutputError(w.path + ": cannot copy the output of checkpoint " + options_.continue_from + " (" +
+                        ec.message() + ")");
+    }
+    w.file = h5::file(H5Fopen(temp_path_.c_str(), H5F_ACC_RDWR, fapl.get()), w.path,
+                      "open the temporary file " + temp_path_);
+    w.reopen(run);
+    for (const auto& [name, value] : extra_attributes_) w.set_text_attr(w.file.get(), name.c_str(), value);
+    w.flush();
+    return;
+  }
   w.file = h5::file(H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), w.path,
                     "create the temporary file " + temp_path_);
 
@@ -835,6 +925,19 @@ void Hdf5Writer::on_step(const StepRecord& record) try {
   if (record.ties != nullptr) w.append_ties(record);
 
   if (std::chrono::steady_clock::now() - w.last_flush >= kFlushInterval) w.flush();
+} catch (const h5::Failure&) {
+  impl_->broken = true;
+  throw;
+}
+
+void Hdf5Writer::copy_output(const std::string& path) try {
+  h5::silence_errors();
+  Impl& w = *impl_;
+  if (!w.file) throw OutputError(w.path + ": checkpoint before the run started or after it finished");
+  w.flush();
+  std::error_code ec;
+  fs::copy_file(temp_path_, path, fs::copy_options::overwrite_existing, ec);
+  if (ec) throw OutputError(path + ": cannot copy the output written so far (" + ec.message() + ")");
 } catch (const h5::Failure&) {
   impl_->broken = true;
   throw;

@@ -31,6 +31,9 @@ struct WriterOptions {
   bool force = false;              // replace an existing file (only once the new one is complete)
   std::string command_line;        // recorded as provenance
   std::string partnersim_version;  // recorded as provenance
+  // A checkpoint (sim/output/checkpoint.h) whose output so far this writer continues
+  // instead of starting a new file; empty for a new run.
+  std::string continue_from{};
 };
 
 class Hdf5Writer : public Observer {
@@ -44,10 +47,12 @@ class Hdf5Writer : public Observer {
   void on_start(const RunDescription& run) override;
   void on_step(const StepRecord& record) override;
   void on_finish() override;  // flushes, closes and renames into place
+  void copy_output(const std::string& path) override;
 
   [[nodiscard]] const std::string& temporary_path() const { return temp_path_; }
 
-  // One more root attribute (text), e.g. a batch run's place in its sweep; before on_start.
+  // One more root attribute (text), e.g. a batch run's place in its sweep or the checkpoint a
+  // run continues; before on_start.
   void add_root_attribute(std::string name, std::string value) {
     extra_attributes_.emplace_back(std::move(name), std::move(value));
   }

@@ -546,6 +546,8 @@ class FoundAndLiquidate final : public Module {
     if (world.step() == 4) world.close_organisation(0, "cooperative_liquidated", "test liquidation");
   }
   void observe(const World& /*world*/, std::span<double> /*out*/) const override {}
+  void save_state(StateWriter& /*out*/) const override {}  // carries nothing
+  void restore_state(StateReader& /*in*/) override {}
 };
 
 TEST(Funding, ACooperativeFoundedLastMonthGetsItsGrantAndRepaysAfterLiquidation) {

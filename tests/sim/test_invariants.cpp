@@ -149,6 +149,8 @@ class Counterfeiter final : public Module {
     if (world.step() == 3) world.org(0).cash += 100;
   }
   void observe(const World&, std::span<double>) const override {}
+  void save_state(StateWriter& /*out*/) const override {}  // carries nothing
+  void restore_state(StateReader& /*in*/) override {}
 };
 
 TEST(Invariants, AViolationStopsTheRunNamingTheStepTheModuleAndTheNumbers) {

@@ -34,6 +34,8 @@ class ProbeModule final : public Module {
     if (phase == Phase::Events && name_ == "a" && world.step() == 1) world.set_param("a.x", 2.0);
   }
   void observe(const World&, std::span<double> out) const override { out[0] = static_cast<double>(probe_->log.size()); }
+  void save_state(StateWriter& /*out*/) const override {}  // carries nothing
+  void restore_state(StateReader& /*in*/) override {}
 
  private:
   Probe* probe_;

@@ -127,3 +127,94 @@ TEST(People, StayCompact) {
 
 }  // namespace
 }  // namespace partnersim
+
+namespace partnersim {
+namespace {
+
+// Every tie with its ends, in the order a per-organisation pass sees them.
+std::vector<std::string> tie_lists(const World& w) {
+  std::vector<std::string> out;
+  const OrgGraph& g = w.graph();
+  const auto row = [&g](auto e) {
+    const Tie& t = g[e];
+    return std::to_string(boost::source(e, g)) + ">" + std::to_string(boost::target(e, g)) + " " +
+           std::string(name_of(t.kind)) + " " + std::to_string(t.strength) + " " + std::to_string(t.start_step) + ".." +
+           std::to_string(t.end_step);
+  };
+  for (auto e : boost::make_iterator_range(boost::edges(g))) out.push_back("all " + row(e));
+  for (std::uint32_t v = 0; v < w.organisation_count(); ++v) {
+    for (auto e : boost::make_iterator_range(boost::out_edges(v, g))) out.push_back("out " + row(e));
+    for (auto e : boost::make_iterator_range(boost::in_edges(v, g))) out.push_back("in " + row(e));
+  }
+  return out;
+}
+
+TEST(World, SavedStateRestoresOrganisationsTiesInTheirOrderPeopleAndAccounts) {
+  SpecBuilder b;
+  for (int i = 0; i < 6; ++i) b.org("o" + std::to_string(i), OrgKind::Ngo, 2, 2, 100);
+  b.tie(0, 1, TieKind::Partnership).tie(2, 1, TieKind::Contract).people(30);
+  const ScenarioSpec spec = b.build();
+  World w(spec, 0);
+  w.begin_step(0);
+  // Ties made in an order that differs from the order of their source organisations.
+  std::uint64_t proposer = 0;
+  for (const auto& [s, t] : std::vector<std::pair<std::uint32_t, std::uint32_t>>{{5, 1}, {1, 5}, {3, 0}, {0, 3}}) {
+    w.propose({GraphEdit::Type::AddTie, proposer++, 0, s, t, Tie{TieKind::Informal, 0.25F, 0}});
+  }
+  w.apply_graph_edits();
+  w.propose({GraphEdit::Type::EndTie, 0, 0, 0, 1, Tie{TieKind::Partnership}});
+  w.apply_graph_edits();
+  w.transfer(Account::external(w.external_account("ESF")), Account::org(4), 12345, Channel::EuProject);
+  w.people().move(7, PersonState::InProgramme, 2);
+  w.set_param(spec.params.values().begin()->first, 0.125);
+  w.add_pact(Pact{"pact", 0, {0, 1, 3}});
+
+  StateWriter out;
+  w.save_state(out);
+  const auto bytes = out.take();
+  World restored(spec, 0);
+  StateReader in(bytes, "test");
+  restored.restore_state(in);
+  in.expect_end();
+
+  EXPECT_EQ(restored.step(), 0);
+  EXPECT_EQ(tie_lists(restored), tie_lists(w));
+  EXPECT_EQ(restored.org(4).cash, w.org(4).cash);
+  EXPECT_EQ(restored.external_balance(1), w.external_balance(1));
+  EXPECT_EQ(restored.money_total(), 0);
+  EXPECT_EQ(restored.people().state, w.people().state);
+  EXPECT_EQ(restored.people().placement, w.people().placement);
+  EXPECT_EQ(restored.params().values(), w.params().values());
+  EXPECT_EQ(restored.params_version(), w.params_version());
+  EXPECT_TRUE(restored.share_pact(1, 3));
+  EXPECT_FALSE(restored.share_pact(2, 3));
+}
+
+TEST(World, StateOfAnotherScenarioIsRefused) {
+  SpecBuilder small;
+  small.org("a", OrgKind::Ngo);
+  small.org("b", OrgKind::Ngo);
+  small.people(5);
+  const ScenarioSpec two = small.build();
+  SpecBuilder other;
+  other.org("a", OrgKind::Ngo);
+  other.org("c", OrgKind::Ngo);
+  other.people(5);
+  const ScenarioSpec renamed = other.build();
+
+  World w(two, 0);
+  StateWriter out;
+  w.save_state(out);
+  const auto bytes = out.take();
+  World elsewhere(renamed, 0);
+  StateReader in(bytes, "ckpt");
+  try {
+    elsewhere.restore_state(in);
+    FAIL() << "the state of another scenario was restored";
+  } catch (const CheckpointError& e) {
+    EXPECT_NE(std::string(e.what()).find("organisation 1 is b, not c"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace partnersim

@@ -375,7 +375,7 @@ void World::restore_state(StateReader& in) {
   }
   in.get(programme_windows_);
   if (programme_windows_.size() != spec_->programmes.size()) fail("funding programmes do not match the scenario");
-  graph_ = std::move(graph);
+  graph_.swap(graph);  // adjacency_list has no move assignment: a copy would double the memory
   people_ = std::move(people);
   params_ = std::move(params);
   events_.clear();

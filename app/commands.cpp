@@ -145,8 +145,11 @@ int execute_run(RunExecution& run) {
   const std::string& output = run.output;
   const std::string what = run.continue_from.empty() ? options.scenario : run.continue_from;
   // Resource guards: refuse before anything is allocated or written.
-  const auto thread_count = static_cast<std::uint32_t>(options.threads);
-  if (const std::string problem = memory_problem(spec, thread_count, memory_limit()); !problem.empty()) {
+  // A run that checkpoints or continues a checkpoint keeps every replicate at once.
+  const bool all_replicates = !run.checkpoint_steps.empty() || run.restore;
+  const auto in_flight =
+      all_replicates ? static_cast<std::uint32_t>(spec.replicates) : static_cast<std::uint32_t>(options.threads);
+  if (const std::string problem = memory_problem(spec, in_flight, memory_limit()); !problem.empty()) {
     print_error(what + ": " + problem);
     return kInvalidInput;
   }

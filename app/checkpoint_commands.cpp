@@ -69,6 +69,23 @@ std::string options_refused_with_resume(const RunOptions& o) {
   return {};
 }
 
+// Runs `prepare`: a problem with the checkpoint, its scenario or the options is an input
+// error, said once.
+template <typename Prepare>
+bool prepared(Prepare&& prepare) {
+  try {
+    prepare();
+    return true;
+  } catch (const CheckpointError& e) {
+    print_error(e.what());
+  } catch (const ScenarioError& e) {
+    print_error(e.what());
+  } catch (const std::invalid_argument& e) {
+    print_error(e.what());
+  }
+  return false;
+}
+
 }  // namespace
 
 int resume_command(const RunOptions& options) {
@@ -82,14 +99,10 @@ int resume_command(const RunOptions& options) {
   const std::string& checkpoint = options.resume;
   RunExecution run;
   ScenarioSpec spec;
-  try {
-    run.checkpoint = read_checkpoint(checkpoint, PARTNERSIM_VERSION);
-    spec = scenario_of(checkpoint, run.checkpoint, run.checkpoint.settings.fork_set);
-  } catch (const CheckpointError& e) {
-    print_error(e.what());
-    return kInvalidInput;
-  } catch (const ScenarioError& e) {
-    print_error(e.what());
+  if (!prepared([&] {
+        run.checkpoint = read_checkpoint(checkpoint, PARTNERSIM_VERSION);
+        spec = scenario_of(checkpoint, run.checkpoint, run.checkpoint.settings.fork_set);
+      })) {
     return kInvalidInput;
   }
   run.spec = &spec;
@@ -120,23 +133,16 @@ int fork_command(const ForkOptions& options) {
   RunExecution run;
   ScenarioSpec spec;
   std::vector<std::pair<std::string, double>> changes;
-  try {
-    run.checkpoint = read_checkpoint(checkpoint, PARTNERSIM_VERSION);
-    // Reading the scenario with the fork's settings validates them (names, types, ranges).
-    spec = scenario_of(checkpoint, run.checkpoint, options.set);
-    for (const std::string& item : options.set) {
-      const std::string name = item.substr(0, item.find('='));
-      changes.emplace_back(name, spec.params.get(name));
-    }
-    run.checkpoint_steps = checkpoint_steps(spec, options.run.checkpoint_every, options.run.checkpoint_at);
-  } catch (const CheckpointError& e) {
-    print_error(e.what());
-    return kInvalidInput;
-  } catch (const ScenarioError& e) {
-    print_error(e.what());
-    return kInvalidInput;
-  } catch (const std::invalid_argument& e) {
-    print_error(e.what());
+  if (!prepared([&] {
+        run.checkpoint = read_checkpoint(checkpoint, PARTNERSIM_VERSION);
+        // Reading the scenario with the fork's settings validates them (names, types, ranges).
+        spec = scenario_of(checkpoint, run.checkpoint, options.set);
+        for (const std::string& item : options.set) {
+          const std::string name = item.substr(0, item.find('='));
+          changes.emplace_back(name, spec.params.get(name));
+        }
+        run.checkpoint_steps = checkpoint_steps(spec, options.run.checkpoint_every, options.run.checkpoint_at);
+      })) {
     return kInvalidInput;
   }
   const CheckpointHeader parent = run.checkpoint;

@@ -269,6 +269,16 @@ void organisation_fields(Io&& io, O& o) {
   io(o.months_dormant), io(o.months_few_members), io(o.revenue);
 }
 
+template <typename Io, typename T>
+void tie_fields(Io&& io, T& t) {
+  io(t.kind), io(t.strength), io(t.start_step), io(t.end_step);
+}
+
+template <typename Io, typename P>
+void people_columns(Io&& io, P& p) {
+  io(p.groups), io(p.state), io(p.months_in_state), io(p.placement), io(p.municipality), io(p.job_entry_step);
+}
+
 }  // namespace
 
 void World::save_state(StateWriter& out) const {
@@ -285,18 +295,9 @@ void World::save_state(StateWriter& out) const {
   for (auto e : boost::make_iterator_range(boost::edges(graph_))) {
     out.put(static_cast<std::uint32_t>(boost::source(e, graph_)));
     out.put(static_cast<std::uint32_t>(boost::target(e, graph_)));
-    const Tie& t = graph_[e];
-    out.put(t.kind);
-    out.put(t.strength);
-    out.put(t.start_step);
-    out.put(t.end_step);
+    tie_fields([&out](const auto& field) { out.put(field); }, graph_[e]);
   }
-  out.put(people_.groups);
-  out.put(people_.state);
-  out.put(people_.months_in_state);
-  out.put(people_.placement);
-  out.put(people_.municipality);
-  out.put(people_.job_entry_step);
+  people_columns([&out](const auto& column) { out.put(column); }, people_);
   out.put(params_.values());
   out.put(params_version_);
   out.put(external_names_);
@@ -331,20 +332,12 @@ void World::restore_state(StateReader& in) {
     const auto source = in.get<std::uint32_t>();
     const auto target = in.get<std::uint32_t>();
     Tie tie;
-    in.get(tie.kind);
-    in.get(tie.strength);
-    in.get(tie.start_step);
-    in.get(tie.end_step);
+    tie_fields([&in](auto& field) { in.get(field); }, tie);
     if (source >= n || target >= n) fail("a tie joins an organisation that does not exist");
     boost::add_edge(source, target, tie, graph);
   }
   People people;
-  in.get(people.groups);
-  in.get(people.state);
-  in.get(people.months_in_state);
-  in.get(people.placement);
-  in.get(people.municipality);
-  in.get(people.job_entry_step);
+  people_columns([&in](auto& column) { in.get(column); }, people);
   const std::size_t persons = people_.size();
   for (std::size_t column : {people.groups.size(), people.state.size(), people.months_in_state.size(),
                              people.placement.size(), people.municipality.size(), people.job_entry_step.size()}) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/batch/run_scenarios.h"
 #include "sim/batch/sweep.h"
 #include "sim/spec.h"
 
@@ -100,6 +101,7 @@ class Batch {
   std::vector<SweepRun> runs_;
   std::string fingerprint_;
   ScenarioSpec base_;  // the base scenario with the sweep's steps, for the index's months
+  std::shared_ptr<const RunScenarios> scenarios_;
 };
 
 // The index read back (for tests and tools): design columns and gathered metrics.

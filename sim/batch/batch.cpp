@@ -281,6 +281,10 @@ bool Batch::execute_run(std::uint64_t id, const std::atomic<bool>* stop) const {
   return false;
 }
 
+void Batch::record_failure(std::uint64_t id, const std::string& message) const {
+  write_atomically(failure_file(id), message);
+}
+
 BatchOutcome Batch::execute(RunSource& source, int jobs, const std::atomic<bool>* stop) const {
   std::atomic<std::uint64_t> ran{0};
   std::atomic<std::uint64_t> failed{0};

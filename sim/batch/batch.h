@@ -88,6 +88,9 @@ class Batch {
   // Runs one run; returns false if it failed (the failure is recorded). Throws Interrupted.
   bool execute_run(std::uint64_t id, const std::atomic<bool>* stop) const;
 
+  // Records that run `id` failed, with `message` (as a failing run does itself).
+  void record_failure(std::uint64_t id, const std::string& message) const;
+
   // Writes DIR/sweep.h5 from the run files present (atomically replacing an older one), and,
   // when the sweep is complete, removes temporary files left by killed processes.
   void write_index() const;

@@ -34,6 +34,37 @@ EOF
   if [ "$metrics" != all ]; then echo "metrics: [people_employed_social, cooperatives_active]" >>"$file"; fi
 }
 
+overhead() {
+  echo "== 1,000 Sopot runs (120 steps), --jobs 2, against 1,000 single runs / 2"
+  load
+  hyperfine --warmup 2 --runs 15 --export-json "$work/single.json" \
+    "$B run $repo/scenarios/sopot.yaml --replicates 1 --steps 120 --threads 1 -o $work/one.h5 --force --quiet"
+  local single
+  single=$(/usr/bin/python3 -c "import json; print(json.load(open('$work/single.json'))['results'][0]['median'])")
+  /usr/bin/python3 -c "import json; r = json.load(open('$work/single.json'))['results'][0]; print('single run: median', r['median'], 's, mean user', r['user'], 's, mean system', r['system'], 's')"
+  sopot_sweep 1000 "$work/s1000.yaml"
+  load
+  /usr/bin/time -f "batch wall %e s, user %U s, system %S s, max RSS %M KB" "$B" batch "$work/s1000.yaml" -o "$work/s1000" --jobs 2 --quiet
+  echo "single run median ${single} s -> 1,000 x single / 2 = $(/usr/bin/python3 -c "print(round(1000*$single/2, 1))") s"
+  load
+}
+
+# The same 200 runs by hand (two processes at a time) and as a batch, back to back, so that
+# both see the same load on a shared machine.
+by_hand() {
+  sopot_sweep 200 "$work/s200h.yaml"
+  for round in 1 2; do
+    load
+    rm -rf "$work/hand" "$work/s200h"
+    mkdir -p "$work/hand"
+    /usr/bin/time -f "round $round: 200 single runs, 2 at a time (xargs -P 2): wall %e s, user %U s, system %S s" \
+      bash -c "seq 0 199 | xargs -P 2 -I{} $B run $repo/scenarios/sopot.yaml --replicates 1 --steps 120 --threads 1 \
+        --seed {} -o $work/hand/{}.h5 --quiet"
+    /usr/bin/time -f "round $round: batch of 200 runs, --jobs 2: wall %e s, user %U s, system %S s" \
+      "$B" batch "$work/s200h.yaml" -o "$work/s200h" --jobs 2 --quiet
+  done
+}
+
 # Peak of the summed resident memory (KB) of PID and all its descendants (the batch and its
 # worker processes), sampled every 0.2 s until PID exits. /usr/bin/time's "max RSS" is that of
 # the largest single process only.
@@ -68,12 +99,12 @@ memory() {
 }
 
 mpi() {
-  sopot_sweep 200 "$work/s200.yaml"
+  sopot_sweep 1000 "$work/s1000m.yaml"
   for ranks in 1 2; do
-    echo "== 200 Sopot runs, mpirun -n $ranks"
+    echo "== 1,000 Sopot runs, mpirun -n $ranks"
     load
     rm -rf "$work/mpi$ranks"
-    /usr/bin/time -f "$ranks rank(s): wall %e s" "${mpirun_cmd[@]}" -n "$ranks" "$B" batch "$work/s200.yaml" \
+    /usr/bin/time -f "$ranks rank(s): wall %e s, user %U s, system %S s" "${mpirun_cmd[@]}" -n "$ranks" "$B" batch "$work/s1000m.yaml" \
       -o "$work/mpi$ranks" --quiet
   done
 }

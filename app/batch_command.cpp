@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/batch_mpi.h"
+#include "app/batch_workers.h"
 #include "app/commands.h"
 #include "app/progress.h"
 #include "sim/batch/batch.h"
@@ -55,10 +56,26 @@ int batch_command(const BatchOptions& options, const MpiSession& mpi) {
     print_error("started by mpirun, but this partnersim was built without MPI: every rank would run the whole sweep");
     return kInvalidInput;
   }
+  // A worker process of another batch takes its runs through pipes (app/batch_workers.h).
+  const bool worker = !options.worker_pipes.empty();
+  WorkerPipes pipes;
+  if (worker && !parse_worker_pipes(options.worker_pipes, pipes)) {
+    print_error("--worker-pipes: expected R,W (file descriptors)");
+    return kInvalidInput;
+  }
+  std::string command_line = options.command_line;
+  if (worker) {
+    try {
+      command_line = read_worker_command_line(pipes);
+    } catch (const std::exception& e) {
+      print_error(e.what());
+      return kRunFailed;
+    }
+  }
   std::unique_ptr<Batch> batch;
   try {
     SweepSpec sweep = load_sweep(options.sweep, options.steps);
-    batch = std::make_unique<Batch>(std::move(sweep), options.output, options.command_line, PARTNERSIM_VERSION);
+    batch = std::make_unique<Batch>(std::move(sweep), options.output, command_line, PARTNERSIM_VERSION);
   } catch (const ScenarioError& e) {
     if (leader) print_error(e.what());
     return kInvalidInput;
@@ -100,6 +117,7 @@ int batch_command(const BatchOptions& options, const MpiSession& mpi) {
   g_batch_stop.store(false);
   std::signal(SIGINT, request_batch_stop);
   std::signal(SIGTERM, request_batch_stop);
+  if (worker) return serve_runs(*batch, pipes, g_batch_stop);
 
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::uint64_t> pending;
@@ -114,6 +132,9 @@ int batch_command(const BatchOptions& options, const MpiSession& mpi) {
           mpi, std::move(pending), [&bar](bool) { bar.advance(); }, &g_batch_stop);
       outcome = batch->execute(*source, jobs, &g_batch_stop);
       source->close();
+    } else if (jobs > 1 && !launched_by_mpi()) {
+      // Processes rather than threads: HDF5 calls of threads wait for each other.
+      outcome = run_in_worker_processes(options, *batch, pending, jobs, g_batch_stop, [&bar](bool) { bar.advance(); });
     } else {
       struct Source : ListRunSource {
         Source(std::vector<std::uint64_t> ids, ProgressBar& b) : ListRunSource(std::move(ids)), bar(b) {}

@@ -17,6 +17,7 @@ struct BatchOptions {
   bool index_only = false;
   bool quiet = false;
   std::string command_line;
+  std::string worker_pipes;  // "R,W": a worker process of another batch (app/batch_workers.h)
 };
 
 int batch_command(const BatchOptions& options, const MpiSession& mpi);

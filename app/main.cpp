@@ -136,6 +136,7 @@ int main(int argc, char** argv) {
   batch_cmd->add_option("--shard", batch.shard, "Run only shard I of N (I/N): runs whose id % N == I-1");
   batch_cmd->add_flag("--index-only", batch.index_only, "Only (re)write DIR/sweep.h5 from the runs present");
   batch_cmd->add_flag("-q,--quiet", batch.quiet, "No progress bar and no summary line");
+  batch_cmd->add_option("--worker-pipes", batch.worker_pipes)->group("");  // internal: app/batch_workers.h
 
   std::unique_ptr<MpiSession> mpi;
   try {

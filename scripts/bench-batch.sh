@@ -16,49 +16,22 @@ mpirun_cmd=(mpirun --allow-run-as-root --oversubscribe)
 
 load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"; }
 
-# A sweep of `runs` Sopot runs of 120 months: 100 Latin-hypercube points x runs/100 replicates.
+# A sweep of `runs` Sopot runs of `steps` months (default 120): 100 Latin-hypercube points x
+# runs/100 replicates; two metrics gathered into the index, or every metric with "all".
 sopot_sweep() {
-  local runs="$1" file="$2"
+  local runs="$1" file="$2" steps="${3:-120}" metrics="${4:-two}"
   cat >"$file" <<EOF
 scenario: $repo/scenarios/sopot.yaml
 seed: 1
-steps: 120
+steps: $steps
 replicates: $((runs / 100))
 design: latin_hypercube
 points: 100
 parameters:
   reintegration.referral_rate: {min: 0.02, max: 0.10, unit: 1/month}
   cooperatives.failure_hazard: {min: 0.005, max: 0.03, unit: 1/month}
-metrics: [people_employed_social, cooperatives_active]
 EOF
-}
-
-# A small scenario, so that 10,000 runs take minutes: memory of the sweep machinery itself.
-small_sweep() {
-  local runs="$1" file="$2"
-  cat >"$work/small.yaml" <<'EOF'
-metadata: {name: Small}
-start: 2012-01
-steps: 24
-seed: 1
-organisations:
-  - {id: city, name: City, kind: municipality, municipality: Sopot, cash_pln: 100000}
-  - {id: ngo, name: NGO, kind: ngo, sector: social, municipality: Sopot, programme_places: 10, staff: 2}
-  - {id: coop, name: Coop, kind: social_cooperative, sector: services, municipality: Sopot, members: 5, social_jobs: 4}
-people:
-  - {municipality: Sopot, groups: [long_term_unemployed], count: 300}
-ties:
-  - {source: city, target: ngo, kind: partnership}
-EOF
-  cat >"$file" <<EOF
-scenario: small.yaml
-seed: 1
-replicates: $((runs / 100))
-design: latin_hypercube
-points: 100
-parameters:
-  reintegration.referral_rate: {min: 0.02, max: 0.10, unit: 1/month}
-EOF
+  if [ "$metrics" != all ]; then echo "metrics: [people_employed_social, cooperatives_active]" >>"$file"; fi
 }
 
 overhead() {
@@ -92,23 +65,46 @@ by_hand() {
   done
 }
 
+# Peak of the summed resident memory (KB) of PID and all its descendants (the batch and its
+# worker processes), sampled every 0.2 s until PID exits. /usr/bin/time's "max RSS" is that of
+# the largest single process only.
+peak_tree_rss() {
+  local pid="$1" peak=0 total p r
+  tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
+  while kill -0 "$pid" 2>/dev/null; do
+    total=0
+    for p in $(tree "$pid"); do
+      r=$(awk '/^VmRSS/{print $2}' "/proc/$p/status" 2>/dev/null || true)
+      total=$((total + ${r:-0}))
+    done
+    ((total > peak)) && peak=$total
+    sleep 0.2
+  done
+  echo "$peak"
+}
+
+# The same Sopot sweep (100 months, every metric gathered into the index) at 100 and 10,000
+# runs: 100 Latin-hypercube points x 1 or 100 replicates.
 memory() {
   for runs in 100 10000; do
-    echo "== small scenario, $runs runs, --jobs 2"
-    small_sweep "$runs" "$work/m$runs.yaml"
+    echo "== Sopot (100 months), $runs runs, --jobs 2"
+    sopot_sweep "$runs" "$work/m$runs.yaml" 100 all
     load
-    /usr/bin/time -f "$runs runs: wall %e s, max RSS %M KB" "$B" batch "$work/m$runs.yaml" -o "$work/m$runs" --jobs 2 \
-      --quiet
+    /usr/bin/time -f "$runs runs: wall %e s, user %U s, system %S s, max RSS of one process %M KB" \
+      "$B" batch "$work/m$runs.yaml" -o "$work/m$runs" --jobs 2 --quiet &
+    echo "$runs runs: peak RSS of the batch and its workers together $(peak_tree_rss $!) KB"
+    wait
+    load
   done
 }
 
 mpi() {
-  sopot_sweep 200 "$work/s200.yaml"
+  sopot_sweep 1000 "$work/s1000m.yaml"
   for ranks in 1 2; do
-    echo "== 200 Sopot runs, mpirun -n $ranks"
+    echo "== 1,000 Sopot runs, mpirun -n $ranks"
     load
     rm -rf "$work/mpi$ranks"
-    /usr/bin/time -f "$ranks rank(s): wall %e s" "${mpirun_cmd[@]}" -n "$ranks" "$B" batch "$work/s200.yaml" \
+    /usr/bin/time -f "$ranks rank(s): wall %e s, user %U s, system %S s" "${mpirun_cmd[@]}" -n "$ranks" "$B" batch "$work/s1000m.yaml" \
       -o "$work/mpi$ranks" --quiet
   done
 }

@@ -175,6 +175,7 @@ Batch::Batch(SweepSpec sweep, std::string output_dir, std::string command_line, 
   overrides.steps = sweep_.steps;
   overrides.replicates = 1;
   base_ = parse_scenario(sweep_.scenario_text, sweep_.scenario_path, overrides);
+  scenarios_ = std::make_shared<const RunScenarios>(sweep_);
 }
 
 std::string Batch::run_file(std::uint64_t id) const {
@@ -252,16 +253,12 @@ std::uint64_t Batch::unfinished_runs() const {
 bool Batch::execute_run(std::uint64_t id, const std::atomic<bool>* stop) const {
   const SweepRun& run = runs_.at(id);
   const DesignPoint& point = points_.at(run.point);
-  ScenarioOverrides overrides;
-  overrides.steps = sweep_.steps;
-  overrides.seed = run.seed;
-  overrides.replicates = 1;
-  overrides.set = point_overrides(sweep_, point);
+  const std::vector<std::string> set = point_overrides(sweep_, point);
   std::string varied;
-  for (const auto& s : overrides.set) varied += (varied.empty() ? "" : " ") + s;
+  for (const auto& s : set) varied += (varied.empty() ? "" : " ") + s;
   std::string failure;
   try {
-    const ScenarioSpec spec = parse_scenario(sweep_.scenario_text, sweep_.scenario_path, overrides);
+    const ScenarioSpec spec = scenarios_->make(run.seed, set);
     Hdf5Writer writer(WriterOptions{run_file(id), true, command_line_, version_});
     writer.add_root_attribute("sweep_fingerprint", fingerprint_);
     writer.add_root_attribute("sweep_run", std::to_string(run.id));
@@ -282,6 +279,10 @@ bool Batch::execute_run(std::uint64_t id, const std::atomic<bool>* stop) const {
   }
   write_atomically(failure_file(id), failure);
   return false;
+}
+
+void Batch::record_failure(std::uint64_t id, const std::string& message) const {
+  write_atomically(failure_file(id), message);
 }
 
 BatchOutcome Batch::execute(RunSource& source, int jobs, const std::atomic<bool>* stop) const {

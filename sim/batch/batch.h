@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/batch/run_scenarios.h"
 #include "sim/batch/sweep.h"
 #include "sim/spec.h"
 
@@ -87,6 +88,9 @@ class Batch {
   // Runs one run; returns false if it failed (the failure is recorded). Throws Interrupted.
   bool execute_run(std::uint64_t id, const std::atomic<bool>* stop) const;
 
+  // Records that run `id` failed, with `message` (as a failing run does itself).
+  void record_failure(std::uint64_t id, const std::string& message) const;
+
   // Writes DIR/sweep.h5 from the run files present (atomically replacing an older one), and,
   // when the sweep is complete, removes temporary files left by killed processes.
   void write_index() const;
@@ -100,6 +104,7 @@ class Batch {
   std::vector<SweepRun> runs_;
   std::string fingerprint_;
   ScenarioSpec base_;  // the base scenario with the sweep's steps, for the index's months
+  std::shared_ptr<const RunScenarios> scenarios_;
 };
 
 // The index read back (for tests and tools): design columns and gathered metrics.

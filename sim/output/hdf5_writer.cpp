@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sim/output/h5_handle.h"
+#include "sim/output/step_block.h"
 
 namespace partnersim {
 
@@ -164,6 +165,19 @@ struct Hdf5Writer::Impl {
   Handle flows, flow_mem;
   hsize_t flow_rows = 0;
   std::vector<PendingFlow> pending_flows;
+  // Per replicate: the metrics and organisation arrays of steps not yet written, handed to
+  // HDF5 a chunk of steps at a time.
+  struct PendingSteps {
+    h5::StepBlock<double> metrics;  // [step][metric]
+    h5::StepBlock<double> cash;
+    h5::StepBlock<std::int32_t> employees;
+    h5::StepBlock<std::int32_t> degree;
+    h5::StepBlock<std::uint8_t> alive;
+  };
+  std::vector<PendingSteps> pending_steps;
+  hsize_t planned_steps = 0;       // the scenario's steps: a block ends at the last one
+  hsize_t metric_chunk_steps = 1;  // steps per chunk of /metrics/<name>
+  hsize_t org_chunk_steps = 1;     // steps per chunk of the /organisations arrays
   std::array<std::string, kTieKindCount> tie_kind_names;
   std::array<std::string, kChannelCount> channel_names;
   std::chrono::steady_clock::time_point last_flush;
@@ -289,7 +303,21 @@ struct Hdf5Writer::Impl {
     h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), path,
               "select cells of", name);
     const Handle mspace = h5::dataspace(H5Screate_simple(1, &n, nullptr), path, "create a dataspace");
-    h5::check(H5Dwrite(ds, mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, data), path, "write", name);
+    const Handle dxpl = transfer(n, mem_type);
+    h5::check(H5Dwrite(ds, mem_type, mspace.get(), fspace.get(), dxpl.get(), data), path, "write", name);
+  }
+
+  // Transfer properties with a type-conversion buffer sized to a write of `n` values: for every
+  // write that converts (compound rows, strings) HDF5 allocates and clears a buffer of the
+  // default size, 1 MB, which cost more than the write itself.
+  Handle transfer(hsize_t n, hid_t mem_type) const {
+    Handle dxpl = h5::plist(H5Pcreate(H5P_DATASET_XFER), path, "create transfer properties");
+    constexpr hsize_t kMinBytes = 4096;  // more than any row, as HDF5 requires one at least
+    constexpr hsize_t kMaxBytes = hsize_t{1} << 20U;
+    const hsize_t bytes = std::clamp<hsize_t>(4 * n * H5Tget_size(mem_type), kMinBytes, kMaxBytes);
+    h5::check(H5Pset_buffer(dxpl.get(), static_cast<std::size_t>(bytes), nullptr, nullptr), path,
+              "set the transfer buffer");
+    return dxpl;
   }
 
   void append_rows(hid_t ds, hid_t mem_type, hsize_t& rows, hsize_t n, const void* data,
@@ -301,7 +329,8 @@ struct Hdf5Writer::Impl {
     h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &rows, nullptr, &n, nullptr), path, "select rows of",
               name);
     const Handle mspace = h5::dataspace(H5Screate_simple(1, &n, nullptr), path, "create a dataspace");
-    h5::check(H5Dwrite(ds, mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, data), path, "append to", name);
+    const Handle dxpl = transfer(n, mem_type);
+    h5::check(H5Dwrite(ds, mem_type, mspace.get(), fspace.get(), dxpl.get(), data), path, "append to", name);
     rows = new_rows;
   }
 
@@ -379,7 +408,8 @@ struct Hdf5Writer::Impl {
         H5Dcreate2(group.get(), "source", text_type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path,
         "create dataset /scenario/source");
     const char* text = spec->source_text.c_str();
-    h5::check(H5Dwrite(ds.get(), text_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, static_cast<const void*>(&text)), path,
+    const Handle dxpl = transfer(1, text_type.get());
+    h5::check(H5Dwrite(ds.get(), text_type.get(), H5S_ALL, H5S_ALL, dxpl.get(), static_cast<const void*>(&text)), path,
               "write /scenario/source");
     set_text_attr(ds.get(), "path", spec->source_path);
     set_text_attr(ds.get(), "description", "The scenario file, verbatim");
@@ -392,6 +422,7 @@ struct Hdf5Writer::Impl {
         create_index_scale(group.get(), "/metrics", "replicate", replicates, "Replicate number (0-based)");
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const hsize_t chunk_steps = std::clamp<hsize_t>(steps, 1, kMetricChunkSteps);
+    metric_chunk_steps = chunk_steps;
     const Handle dapl = chunk_cache(chunk_steps * sizeof(double));
     for (const MetricSpec& m : run.metrics) {
       if (m.name.empty() || m.name == "month" || m.name == "replicate" || m.name.find('/') != std::string::npos ||
@@ -426,6 +457,7 @@ struct Hdf5Writer::Impl {
 
     const hsize_t org_chunk = std::clamp<hsize_t>(orgs, 1, kOrgChunkElements);
     const hsize_t step_chunk = std::clamp<hsize_t>(kOrgChunkElements / org_chunk, 1, std::max<hsize_t>(steps, 1));
+    org_chunk_steps = step_chunk;
     DatasetShape shape{{replicates, steps, orgs}, {replicates, H5S_UNLIMITED, orgs}, {1, step_chunk, org_chunk}};
     if (replicates == 0) shape.maxdims[0] = H5S_UNLIMITED;
     if (orgs == 0) shape.maxdims[2] = H5S_UNLIMITED;
@@ -686,6 +718,43 @@ struct Hdf5Writer::Impl {
     steps = n;
   }
 
+  // Whether `step` is the last of its block: its chunk of `chunk_steps` steps, or the run, ends.
+  [[nodiscard]] bool ends_block(hsize_t step, hsize_t chunk_steps) const {
+    return (step + 1) % chunk_steps == 0 || step + 1 >= planned_steps;
+  }
+
+  void write_metric_block(std::uint32_t replicate) {
+    h5::StepBlock<double>& block = pending_steps[replicate].metrics;
+    if (block.empty()) return;
+    std::vector<double> column(static_cast<std::size_t>(block.rows()));
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      for (std::size_t k = 0; k < column.size(); ++k) column[k] = block.data()[k * block.width() + i];
+      write_cells(metrics[i].get(), H5T_NATIVE_DOUBLE, {replicate, block.first_step()}, {1, block.rows()},
+                  column.data(), metric_names[i]);
+    }
+    block.clear();
+  }
+
+  template <typename T>
+  void write_org_block(Handle& ds, hid_t mem_type, h5::StepBlock<T>& block, std::uint32_t replicate, const char* name) {
+    if (block.empty()) return;
+    write_cells(ds.get(), mem_type, {replicate, block.first_step(), 0}, {1, block.rows(), orgs}, block.data(),
+                std::string("/organisations/") + name);
+    block.clear();
+  }
+
+  void write_pending_steps() {
+    for (std::size_t r = 0; r < pending_steps.size(); ++r) {
+      const auto replicate = static_cast<std::uint32_t>(r);
+      PendingSteps& p = pending_steps[r];
+      write_metric_block(replicate);
+      write_org_block(cash, H5T_NATIVE_DOUBLE, p.cash, replicate, "cash");
+      write_org_block(employees, H5T_NATIVE_INT32, p.employees, replicate, "employees");
+      write_org_block(degree, H5T_NATIVE_INT32, p.degree, replicate, "degree");
+      write_org_block(alive, H5T_NATIVE_UINT8, p.alive, replicate, "alive");
+    }
+  }
+
   void write_pending_events() {
     if (pending.empty()) return;
     std::vector<EventRowH5> rows(pending.size());
@@ -746,6 +815,7 @@ struct Hdf5Writer::Impl {
   }
 
   void flush() {
+    write_pending_steps();
     write_pending_events();
     write_pending_flows();
     h5::check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flush", temp);
@@ -833,6 +903,8 @@ void Hdf5Writer::on_start(const RunDescription& run) try {
   w.clock = run.spec->clock();
   w.replicates = static_cast<hsize_t>(std::max(run.spec->replicates, 0));
   w.steps = static_cast<hsize_t>(std::max(run.spec->steps, 0));
+  w.planned_steps = w.steps;
+  w.pending_steps.resize(static_cast<std::size_t>(w.replicates));
   w.orgs = run.spec->organisations.size();
   for (std::size_t k = 0; k < kTieKindCount; ++k) w.tie_kind_names[k] = std::string(name_of(static_cast<TieKind>(k)));
   for (std::size_t k = 0; k < kChannelCount; ++k) w.channel_names[k] = std::string(name_of(static_cast<Channel>(k)));
@@ -893,24 +965,29 @@ void Hdf5Writer::on_step(const StepRecord& record) try {
     throw OutputError(w.path + ": step record has " + std::to_string(record.metrics.size()) + " metrics, expected " +
                       std::to_string(w.metrics.size()));
   }
-  for (std::size_t i = 0; i < w.metrics.size(); ++i) {
-    w.write_cells(w.metrics[i].get(), H5T_NATIVE_DOUBLE, {record.replicate, step}, {1, 1}, &record.metrics[i],
-                  w.metric_names[i]);
-  }
+  const std::uint32_t r = record.replicate;
+  Impl::PendingSteps& pending = w.pending_steps[r];
+  if (!pending.metrics.continues(step)) w.write_metric_block(r);
+  pending.metrics.append(step, record.metrics);
+  if (w.ends_block(step, w.metric_chunk_steps)) w.write_metric_block(r);
 
-  const auto write_org = [&](Handle& ds, hid_t mem_type, std::size_t size, const void* data, const char* name) {
-    if (size == 0) return;  // not provided this step
-    if (size != w.orgs) {
-      throw OutputError(w.path + ": step record has " + std::to_string(size) + " values of " + name + ", expected " +
-                        std::to_string(w.orgs));
+  const auto buffer_org = [&](Handle& ds, hid_t mem_type, auto& block, auto values, const char* name) {
+    if (values.empty()) {  // not provided this step: what is buffered ends here
+      w.write_org_block(ds, mem_type, block, r, name);
+      return;
     }
-    w.write_cells(ds.get(), mem_type, {record.replicate, step, 0}, {1, 1, w.orgs}, data,
-                  std::string("/organisations/") + name);
+    if (values.size() != w.orgs) {
+      throw OutputError(w.path + ": step record has " + std::to_string(values.size()) + " values of " + name +
+                        ", expected " + std::to_string(w.orgs));
+    }
+    if (!block.continues(step)) w.write_org_block(ds, mem_type, block, r, name);
+    block.append(step, values);
+    if (w.ends_block(step, w.org_chunk_steps)) w.write_org_block(ds, mem_type, block, r, name);
   };
-  write_org(w.cash, H5T_NATIVE_DOUBLE, record.org_cash_pln.size(), record.org_cash_pln.data(), "cash");
-  write_org(w.employees, H5T_NATIVE_INT32, record.org_employees.size(), record.org_employees.data(), "employees");
-  write_org(w.degree, H5T_NATIVE_INT32, record.org_degree.size(), record.org_degree.data(), "degree");
-  write_org(w.alive, H5T_NATIVE_UINT8, record.org_alive.size(), record.org_alive.data(), "alive");
+  buffer_org(w.cash, H5T_NATIVE_DOUBLE, pending.cash, record.org_cash_pln, "cash");
+  buffer_org(w.employees, H5T_NATIVE_INT32, pending.employees, record.org_employees, "employees");
+  buffer_org(w.degree, H5T_NATIVE_INT32, pending.degree, record.org_degree, "degree");
+  buffer_org(w.alive, H5T_NATIVE_UINT8, pending.alive, record.org_alive, "alive");
 
   for (const LoggedEvent& e : record.events) {
     w.pending.push_back(PendingEvent{record.replicate, e.step, e.kind, org_or_none(e.source), org_or_none(e.target),
@@ -947,6 +1024,7 @@ void Hdf5Writer::on_finish() try {
   h5::silence_errors();
   Impl& w = *impl_;
   if (!w.file) throw OutputError(w.path + ": finish without a started run");
+  w.write_pending_steps();
   w.write_pending_events();
   w.write_pending_flows();
   w.set_int_attr(w.file.get(), "complete", 1);

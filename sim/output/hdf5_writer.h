@@ -1,6 +1,7 @@
-// Writes a run to HDF5 as it happens (see docs/OUTPUT.md for the layout). An Observer: the
-// model never sees it. The file is written under a temporary name in the target folder and
-// renamed only when complete, so a result that exists is a result that finished.
+// Writes a run to HDF5 as it happens, a chunk of steps at a time (see docs/OUTPUT.md for the
+// layout and when data reaches the file). An Observer: the model never sees it. The file is
+// written under a temporary name in the target folder and renamed only when complete, so a
+// result that exists is a result that finished.
 #pragma once
 
 #include <memory>

@@ -161,6 +161,15 @@ TEST(Batch, ResultsDoNotDependOnTheNumberOfJobs) {
   // Replicates differ from each other (distinct seeds do something).
   const SweepIndex index = read_sweep_index(f.out("one") + "/sweep.h5");
   EXPECT_NE(index.seed[0], index.seed[1]);
+  // Two jobs are two worker processes; the run files record the command the user typed.
+  std::set<std::string> writers;
+  for (const auto& file : read_sweep_index(f.out("two") + "/sweep.h5").file) {
+    const ResultInfo info = read_result_info(f.out("two") + "/" + file);
+    writers.insert(info.attributes.at("sweep_process"));
+    EXPECT_EQ(info.attributes.at("command_line").find("--worker-pipes"), std::string::npos);
+    EXPECT_NE(info.attributes.at("command_line").find("--jobs 2"), std::string::npos);
+  }
+  EXPECT_EQ(writers.size(), 2U);
 }
 
 TEST(Batch, TwoShardsWritingAtOnceEqualTheWholeSweep) {
@@ -188,16 +197,17 @@ TEST(Batch, TwoShardsWritingAtOnceEqualTheWholeSweep) {
   for (std::size_t i = 0; i < partial.run.size(); ++i) EXPECT_EQ(partial.status[i], i % 2 == 1 ? 0 : 2);
 }
 
-// Starts `partnersim batch SWEEP -o OUT --jobs 1` in a child process, sends it `signal` once
-// two run files exist (or after 60 s), and returns its wait status.
-int signal_batch_after_two_runs(const std::string& sweep, const std::string& out, int signal) {
+// Starts `partnersim batch SWEEP -o OUT --jobs JOBS` in a child process, sends it `signal` once
+// two run files exist (or after 60 s), and returns its wait status. With more than one job the
+// runs go on in worker processes, which must stop (or die) with the batch.
+int signal_batch_after_two_runs(const std::string& sweep, const std::string& out, int signal, const char* jobs = "1") {
   const pid_t child = fork();
   if (child < 0) return -1;
   if (child == 0) {
     const int null = ::open("/dev/null", O_WRONLY);
     dup2(null, STDOUT_FILENO);
     dup2(null, STDERR_FILENO);
-    execl(PARTNERSIM_BIN, PARTNERSIM_BIN, "batch", sweep.c_str(), "-o", out.c_str(), "--jobs", "1",
+    execl(PARTNERSIM_BIN, PARTNERSIM_BIN, "batch", sweep.c_str(), "-o", out.c_str(), "--jobs", jobs,
           static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -222,22 +232,25 @@ parameters:
   cooperatives.failure_hazard: {min: 0.0, max: 0.05, unit: 1/month}
 metrics: [people_employed_social, cooperatives_active]
 )");
-  const std::string out = f.out("killed");
-  // Kill it without warning once a few runs are done.
-  const int status = signal_batch_after_two_runs(f.sweep(), out, SIGKILL);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the batch ended before it was killed";
-  const std::size_t done_before = count_run_files(out);
-  EXPECT_LT(done_before, 12U);
-  EXPECT_FALSE(fs::exists(out + "/sweep.h5"));
-
-  const auto resumed = run_cli(batch(f.sweep(), out, "--jobs 2"));
-  ASSERT_EQ(resumed.code, 0) << resumed.err;
-  EXPECT_EQ(count_run_files(out), 12U);
   ASSERT_EQ(run_cli(batch(f.sweep(), f.out("whole"), "--jobs 2")).code, 0);
-  expect_same_index(out + "/sweep.h5", f.out("whole") + "/sweep.h5");
-  // Nothing of the killed process is left once the sweep is complete.
-  for (const auto& e : fs::directory_iterator(out + "/runs")) {
-    EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+  for (const char* jobs : {"1", "2"}) {
+    SCOPED_TRACE(std::string("--jobs ") + jobs);
+    const std::string out = f.out(std::string("killed") + jobs);
+    // Kill it without warning once a few runs are done.
+    const int status = signal_batch_after_two_runs(f.sweep(), out, SIGKILL, jobs);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the batch ended before it was killed";
+    const std::size_t done_before = count_run_files(out);
+    EXPECT_LT(done_before, 12U);
+    EXPECT_FALSE(fs::exists(out + "/sweep.h5"));
+
+    const auto resumed = run_cli(batch(f.sweep(), out, "--jobs 2"));
+    ASSERT_EQ(resumed.code, 0) << resumed.err;
+    EXPECT_EQ(count_run_files(out), 12U);
+    expect_same_index(out + "/sweep.h5", f.out("whole") + "/sweep.h5");
+    // Nothing of the killed processes is left once the sweep is complete.
+    for (const auto& e : fs::directory_iterator(out + "/runs")) {
+      EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+    }
   }
 }
 
@@ -250,18 +263,23 @@ parameters:
   reintegration.referral_rate: {values: [0.05]}
 metrics: [people_employed_social]
 )");
-  const std::string out = f.out("out");
-  const int status = signal_batch_after_two_runs(f.sweep(), out, SIGTERM);
-  ASSERT_TRUE(WIFEXITED(status));
-  ASSERT_EQ(WEXITSTATUS(status), 130) << "the batch ended before it was stopped";
-  // The run in progress removed its temporary file; finished runs stay.
-  for (const auto& e : fs::directory_iterator(out + "/runs")) {
-    EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+  for (const char* jobs : {"1", "2"}) {
+    SCOPED_TRACE(std::string("--jobs ") + jobs);
+    const std::string out = f.out(std::string("out") + jobs);
+    const int status = signal_batch_after_two_runs(f.sweep(), out, SIGTERM, jobs);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 130) << "the batch ended before it was stopped";
+    // The runs in progress removed their temporary files (the batch waits for its worker
+    // processes); finished runs stay, and none was recorded as failed.
+    for (const auto& e : fs::directory_iterator(out + "/runs")) {
+      EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+      EXPECT_NE(e.path().extension(), ".failed") << e.path();
+    }
+    EXPECT_GE(count_run_files(out), 2U);
+    const auto resumed = run_cli(batch(f.sweep(), out));
+    ASSERT_EQ(resumed.code, 0) << resumed.err;
+    EXPECT_EQ(count_run_files(out), 12U);
   }
-  EXPECT_GE(count_run_files(out), 2U);
-  const auto resumed = run_cli(batch(f.sweep(), out));
-  ASSERT_EQ(resumed.code, 0) << resumed.err;
-  EXPECT_EQ(count_run_files(out), 12U);
 }
 
 TEST(Batch, AFailedRunIsRecordedAndTheOthersFinish) {

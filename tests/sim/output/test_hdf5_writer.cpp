@@ -546,6 +546,72 @@ TEST_F(WriterTest, RunWithoutOrganisationsEventsOrTies) {
   EXPECT_EQ(dims_of(ledger), (std::vector<hsize_t>{0}));
 }
 
+// The writer keeps a chunk of steps per replicate before handing it to HDF5: steps past the
+// scenario's end, a replicate that skips a step, and organisation arrays missing at a step
+// must still land in their own cells (unwritten cells read as the fill value).
+TEST_F(WriterTest, BufferedStepsLandInTheirCellsWithGapsAndExtraSteps) {
+  constexpr int kWritten = kSteps + 2;  // two steps beyond the scenario's end
+  const auto skipped = [](std::uint32_t r, int s) { return r == 1 && s == 3; };
+  const auto without_orgs = [](std::uint32_t r, int s) { return r == 0 && s == 2; };
+  const std::string path = (dir_ / "gaps.h5").string();
+  {
+    Hdf5Writer writer(options("gaps.h5"));
+    writer.on_start(run_);
+    for (int s = 0; s < kWritten; ++s) {
+      for (std::uint32_t r = 0; r < kReplicates; ++r) {
+        if (skipped(r, s)) continue;
+        const std::vector<double> metrics = {100.0, flow(r, s)};
+        std::vector<double> c(kOrgs);
+        std::vector<std::int32_t> e(kOrgs);
+        for (std::size_t o = 0; o < kOrgs; ++o) {
+          c[o] = cash(r, s, o);
+          e[o] = employees(r, s, o);
+        }
+        StepRecord record;
+        record.replicate = r;
+        record.step = s;
+        record.metrics = metrics;
+        if (!without_orgs(r, s)) {
+          record.org_cash_pln = c;
+          record.org_employees = e;
+        }
+        writer.on_step(record);
+      }
+    }
+    writer.on_finish();
+  }
+  const H5 file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), &H5Fclose);
+  const H5 flow_ds(H5Dopen2(file, "/metrics/flow", H5P_DEFAULT), &H5Dclose);
+  ASSERT_EQ(dims_of(flow_ds), (std::vector<hsize_t>{kReplicates, kWritten}));
+  const auto flows = read_all<double>(flow_ds, H5T_NATIVE_DOUBLE);
+  const H5 cash_ds(H5Dopen2(file, "/organisations/cash", H5P_DEFAULT), &H5Dclose);
+  ASSERT_EQ(dims_of(cash_ds), (std::vector<hsize_t>{kReplicates, kWritten, kOrgs}));
+  const auto cashes = read_all<double>(cash_ds, H5T_NATIVE_DOUBLE);
+  const H5 employees_ds(H5Dopen2(file, "/organisations/employees", H5P_DEFAULT), &H5Dclose);
+  const auto employed = read_all<std::int32_t>(employees_ds, H5T_NATIVE_INT32);
+  for (std::uint32_t r = 0; r < kReplicates; ++r) {
+    for (int s = 0; s < kWritten; ++s) {
+      const std::size_t cell = r * kWritten + static_cast<std::size_t>(s);
+      if (skipped(r, s)) {
+        EXPECT_TRUE(std::isnan(flows[cell])) << r << " " << s;
+      } else {
+        EXPECT_EQ(flows[cell], flow(r, s)) << r << " " << s;
+      }
+      for (std::size_t o = 0; o < kOrgs; ++o) {
+        const double c = cashes[cell * kOrgs + o];
+        const std::int32_t e = employed[cell * kOrgs + o];
+        if (skipped(r, s) || without_orgs(r, s)) {
+          EXPECT_TRUE(std::isnan(c)) << r << " " << s << " " << o;
+          EXPECT_EQ(e, -1) << r << " " << s << " " << o;
+        } else {
+          EXPECT_EQ(c, cash(r, s, o)) << r << " " << s << " " << o;
+          EXPECT_EQ(e, employees(r, s, o)) << r << " " << s << " " << o;
+        }
+      }
+    }
+  }
+}
+
 TEST_F(WriterTest, RejectsMalformedStepRecords) {
   Hdf5Writer writer(options("r.h5"));
   writer.on_start(run_);

@@ -42,6 +42,7 @@ class StateWriter {
   void put(const std::vector<T>& values) {
     put(static_cast<std::uint64_t>(values.size()));
     if constexpr (std::is_trivially_copyable_v<T>) {
+      if (values.empty()) return;
       const auto* p =
           reinterpret_cast<const std::byte*>(values.data());  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
       bytes_.insert(bytes_.end(), p, p + values.size() * sizeof(T));
@@ -117,7 +118,8 @@ class StateReader {
     if constexpr (std::is_trivially_copyable_v<T>) {
       const std::size_t n = count(sizeof(T));
       values.resize(n);
-      std::memcpy(values.data(), bytes_.data() + at_, n * sizeof(T));
+      if (n > 0)
+        std::memcpy(values.data(), bytes_.data() + at_, n * sizeof(T));  // data() of an empty vector may be null
       at_ += n * sizeof(T);
     } else {
       const std::size_t n = count(1);

@@ -9,59 +9,71 @@ namespace partnersim {
 
 TieView::TieView(const World& world) {
   const std::size_t n = world.organisation_count();
-  const OrgGraph& g = world.graph();
-  const int step = world.step();
+  const std::span<const ActiveTie> ties = world.active_ties().all();
   alive_.resize(n);
   for (std::uint32_t v = 0; v < n; ++v) {
     alive_[v] = world.org(v).alive ? 1 : 0;
     alive_count_ += alive_[v];
   }
-  // The ties in force, gathered in parallel from each organisation's out-edges (every tie
-  // is read once), then laid out in rows by counting sort; rows are sorted and deduplicated
-  // in parallel. Rows end up sorted, so nothing depends on the thread count.
-  using Pair = std::pair<std::uint32_t, std::uint32_t>;
-  const auto pairs =
-      parallel_gather<Pair>(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<Pair>& out) {
-        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
-          if (alive_[a] == 0) continue;
-          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
-            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-            if (a != b && alive_[b] != 0 && g[e].active_at(step)) out.emplace_back(a, b);
-          }
-        }
-      });
-  std::vector<std::size_t> raw(n + 1, 0);
-  for (const auto& [a, b] : pairs) {
-    ++raw[a + 1];
-    ++raw[b + 1];
-  }
-  std::partial_sum(raw.begin(), raw.end(), raw.begin());
-  neighbours_.resize(raw[n]);
+  // Rows come out sorted without sorting: the ties are listed by source, so filling each
+  // target's row with the sources gives sorted "in" rows; walking those rows in order and
+  // filling each source's row with the target gives sorted "out" rows. The two are merged
+  // per organisation, dropping repeats (several ties between two organisations).
+  auto counted = [](const ActiveTie& t) { return t.both_alive && t.source != t.target; };
+  std::vector<std::size_t> in_offsets(n + 1, 0);
+  for (const ActiveTie& t : ties) in_offsets[t.target + 1] += counted(t) ? 1 : 0;
+  std::partial_sum(in_offsets.begin(), in_offsets.end(), in_offsets.begin());
+  std::vector<std::uint32_t> in(in_offsets[n]);
+  std::vector<std::size_t> out_offsets(n + 1, 0);
   {
-    std::vector<std::size_t> fill(raw.begin(), raw.end() - 1);
-    for (const auto& [a, b] : pairs) {
-      neighbours_[fill[a]++] = b;
-      neighbours_[fill[b]++] = a;
+    std::vector<std::size_t> fill(in_offsets.begin(), in_offsets.end() - 1);
+    for (const ActiveTie& t : ties) {
+      if (!counted(t)) continue;
+      in[fill[t.target]++] = t.source;
+      ++out_offsets[t.source + 1];
     }
   }
-  std::vector<std::size_t> unique_count(n, 0);
+  std::partial_sum(out_offsets.begin(), out_offsets.end(), out_offsets.begin());
+  std::vector<std::uint32_t> out(out_offsets[n]);
+  {
+    std::vector<std::size_t> fill(out_offsets.begin(), out_offsets.end() - 1);
+    for (std::uint32_t v = 0; v < n; ++v) {
+      for (std::size_t k = in_offsets[v]; k < in_offsets[v + 1]; ++k) out[fill[in[k]]++] = v;
+    }
+  }
+  // Merge each organisation's two sorted rows, keeping each neighbour once: first how many
+  // (to place the rows), then the rows themselves, both in parallel.
+  auto merge_row = [&](std::size_t v, auto&& emit) {
+    const std::uint32_t* a = in.data() + in_offsets[v];
+    const std::uint32_t* a_end = in.data() + in_offsets[v + 1];
+    const std::uint32_t* b = out.data() + out_offsets[v];
+    const std::uint32_t* b_end = out.data() + out_offsets[v + 1];
+    bool any = false;
+    std::uint32_t last = 0;
+    while (a != a_end || b != b_end) {
+      const std::uint32_t x = (b == b_end || (a != a_end && *a < *b)) ? *a++ : *b++;
+      if (any && x == last) continue;
+      emit(x);
+      last = x;
+      any = true;
+    }
+  };
+  offsets_.assign(n + 1, 0);
   parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
     for (std::size_t v = begin; v < end; ++v) {
-      std::uint32_t* first = neighbours_.data() + raw[v];
-      std::uint32_t* last = neighbours_.data() + raw[v + 1];
-      std::sort(first, last);
-      unique_count[v] = static_cast<std::size_t>(std::unique(first, last) - first);
+      std::size_t k = 0;
+      merge_row(v, [&k](std::uint32_t) { ++k; });
+      offsets_[v + 1] = k;
     }
   });
-  offsets_.assign(n + 1, 0);
-  std::size_t out = 0;
-  for (std::size_t v = 0; v < n; ++v) {
-    const std::uint32_t* first = neighbours_.data() + raw[v];
-    if (out != raw[v]) std::copy(first, first + unique_count[v], neighbours_.data() + out);
-    out += unique_count[v];
-    offsets_[v + 1] = out;
-  }
-  neighbours_.resize(out);
+  std::partial_sum(offsets_.begin(), offsets_.end(), offsets_.begin());
+  neighbours_.resize(offsets_[n]);
+  parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t v = begin; v < end; ++v) {
+      std::uint32_t* to = neighbours_.data() + offsets_[v];
+      merge_row(v, [&to](std::uint32_t x) { *to++ = x; });
+    }
+  });
 }
 
 bool TieView::share_neighbour(std::uint32_t u, std::uint32_t v) const {
@@ -169,6 +181,7 @@ NetworkSummary summarize(const TieView& view) {
   std::iota(parent.begin(), parent.end(), 0U);
   for (std::uint32_t u = 0; u < n; ++u) {
     for (const std::uint32_t* v = view.begin(u); v != view.end(u); ++v) {
+      if (*v < u) continue;  // each edge once
       const auto ru = find_root(parent, u);
       const auto rv = find_root(parent, *v);
       if (ru != rv) parent[std::max(ru, rv)] = std::min(ru, rv);

@@ -115,6 +115,7 @@ const StepRecord& ReplicateRun::advance() {
       if (std::find(phases.begin(), phases.end(), phase) == phases.end()) continue;
       t0 = ProfileClock::now();
       modules_[i]->step(phase, world_);
+      world_.ties_changed();  // the module may have changed ties through references it kept
       if (profiling_) timings_[step_slot_[p][i]].seconds += seconds_since(t0);
       if (checks_) check("module " + infos_[i]->name + " in phase " + std::string(name_of(phase)));
       // A scheduled event may have changed parameters: later modules see the new values.
@@ -134,10 +135,16 @@ void ReplicateRun::observe() {
       const Organisation& o = world_.org(static_cast<std::uint32_t>(i));
       cash_[i] = grosze_to_pln(o.cash);
       employees_[i] = o.employees();
-      degree_[i] = world_.active_degree(static_cast<std::uint32_t>(i));
+      degree_[i] = 0;
       alive_[i] = o.alive ? 1 : 0;
     }
   });
+  // Every tie in force, whatever its ends' state, adds one to each end's degree (as
+  // World::active_degree counts them).
+  for (const ActiveTie& t : world_.active_ties().all()) {
+    ++degree_[t.source];
+    ++degree_[t.target];
+  }
   Grosze cash_total = 0;
   int alive = 0;
   std::int64_t tie_ends = 0;  // every active tie has two ends (a loop both at one organisation)

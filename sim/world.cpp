@@ -139,7 +139,13 @@ std::vector<LedgerFlow> World::ledger_flows() const {
   return out;
 }
 
+const ActiveTies& World::active_ties() const {
+  if (active_ties_.stale(step_, boost::num_edges(graph_))) active_ties_.rebuild(graph_, step_);
+  return active_ties_;
+}
+
 void World::found_organisation(std::uint32_t i, const std::vector<std::uint32_t>& founders, std::string_view note) {
+  ties_changed();
   Organisation& o = graph_[i];
   o.alive = true;
   o.status = OrgStatus::Active;
@@ -151,6 +157,7 @@ void World::found_organisation(std::uint32_t i, const std::vector<std::uint32_t>
 void World::close_organisation(std::uint32_t i, std::string_view kind, std::string_view note) {
   Organisation& o = graph_[i];
   if (!o.alive) return;
+  ties_changed();
   o.alive = false;
   o.status = OrgStatus::Liquidated;
   o.closed_step = step_;
@@ -187,6 +194,7 @@ void World::log(std::string_view kind, std::uint32_t source, std::uint32_t targe
 }
 
 void World::apply_graph_edits() {
+  ties_changed();
   std::vector<GraphEdit> edits(edits_.begin(), edits_.end());
   edits_.clear();
   std::sort(edits.begin(), edits.end(), [](const GraphEdit& a, const GraphEdit& b) {
@@ -228,14 +236,11 @@ int World::active_degree(std::uint32_t i) const {
   return d;
 }
 
-std::size_t World::active_tie_count() const {
-  std::size_t n = 0;
-  for (auto e : boost::make_iterator_range(boost::edges(graph_))) n += graph_[e].active_at(step_) ? 1 : 0;
-  return n;
-}
+std::size_t World::active_tie_count() const { return active_ties().size(); }
 
 void World::begin_step(int step) {
   step_ = step;
+  ties_changed();
   flows_.clear();
   for (auto v : boost::make_iterator_range(boost::vertices(graph_))) {
     Organisation& o = graph_[v];
@@ -369,6 +374,7 @@ void World::restore_state(StateReader& in) {
   in.get(programme_windows_);
   if (programme_windows_.size() != spec_->programmes.size()) fail("funding programmes do not match the scenario");
   graph_.swap(graph);  // adjacency_list has no move assignment: a copy would double the memory
+  active_ties_ = ActiveTies();  // it pointed into the old graph: read the new one from scratch
   people_ = std::move(people);
   params_ = std::move(params);
   events_.clear();

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/active_ties.h"
 #include "sim/clock.h"
 #include "sim/organisations.h"
 #include "sim/people.h"
@@ -82,7 +83,12 @@ class World {
     return RandomStream(key_, static_cast<std::uint32_t>(step_), purpose_id, agent);
   }
 
-  OrgGraph& graph() { return graph_; }
+  // Non-const access may change ties or organisations: the active-ties cache is rebuilt on
+  // its next read. Call from sequential code.
+  OrgGraph& graph() {
+    ties_changed();
+    return graph_;
+  }
   [[nodiscard]] const OrgGraph& graph() const { return graph_; }
   [[nodiscard]] std::size_t organisation_count() const { return boost::num_vertices(graph_); }
   Organisation& org(std::uint32_t i) { return graph_[i]; }
@@ -135,6 +141,15 @@ class World {
   void propose(const GraphEdit& edit) { edits_.push_back(edit); }
   void apply_graph_edits();
 
+  // The ties in force now in flat arrays (a cache of the graph, rebuilt here when stale).
+  // Call from sequential code; the arrays may then be read from parallel code.
+  [[nodiscard]] const ActiveTies& active_ties() const;
+  // Whoever changes ties or organisations' life other than through World's methods or
+  // graph() says so, so the cache is rebuilt on its next read.
+  void ties_changed() const { active_ties_.invalidate(); }
+  // The tie behind an entry of active_ties(), to change it (then call ties_changed()).
+  Tie& tie(const ActiveTie& t) { return const_cast<Tie&>(*t.tie); }  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+
   // Active ties touching organisation i now (in and out).
   [[nodiscard]] int active_degree(std::uint32_t i) const;
   [[nodiscard]] std::size_t active_tie_count() const;
@@ -170,6 +185,7 @@ class World {
   std::map<std::tuple<std::uint32_t, std::uint32_t, Channel>, Grosze> flows_;
   std::vector<Pact> pacts_;
   std::vector<std::pair<int, int>> programme_windows_;
+  mutable ActiveTies active_ties_;
 };
 
 }  // namespace partnersim

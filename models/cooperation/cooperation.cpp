@@ -77,21 +77,18 @@ void Cooperation::step(Phase /*phase*/, World& world) {
 // otherwise the tie decays, as a bridge (no common neighbour) or inside a cluster, slower
 // between pact co-signatories, and ends once below the threshold.
 void Cooperation::update_strengths(World& world, const TieView& view) {
-  OrgGraph& g = world.graph();
   const World& w = world;
+  const ActiveTies& ties = world.active_ties();
   const int step = world.step();
   const std::size_t n = world.organisation_count();
   using Pair = std::pair<std::uint32_t, std::uint32_t>;
-  // Every tie is an out-edge of exactly one organisation, so passes over organisations'
-  // out-edges touch disjoint ties and run in parallel; what they find is merged in
+  // Every tie is listed under exactly one organisation (its source), so passes over
+  // organisations' ties touch disjoint ties and run in parallel; what they find is merged in
   // organisation order.
   const auto joint_ties =
       parallel_gather<Pair>(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<Pair>& out) {
-        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
-          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
-            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-            if (a != b && is_joint_work(g[e].kind) && g[e].active_at(step)) out.emplace_back(a, b);
-          }
+        for (const ActiveTie& t : ties.from(begin, end)) {
+          if (t.source != t.target && is_joint_work(t.kind)) out.emplace_back(t.source, t.target);
         }
       });
   // Joint-work partners of each organisation, one entry per joint-work tie, sorted: the
@@ -152,11 +149,11 @@ void Cooperation::update_strengths(World& world, const TieView& view) {
             }
             return false;
           };
-          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
-            Tie& t = g[e];
-            if (!is_cooperation_tie(t.kind) || !t.active_at(step) || t.start_step >= step) continue;
-            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-            if (a == b || !w.org(b).alive) continue;
+          for (const ActiveTie& entry : ties.from(a)) {
+            if (!is_cooperation_tie(entry.kind) || entry.start_step >= step) continue;
+            const std::uint32_t b = entry.target;
+            if (a == b || !entry.both_alive) continue;
+            Tie& t = world.tie(entry);
             // A consortium tie is joint work for the pair's other ties, not for itself.
             const auto others = joint_count(a, b) - (t.kind == TieKind::Consortium ? 1 : 0);
             if (others > 0) {
@@ -173,6 +170,7 @@ void Cooperation::update_strengths(World& world, const TieView& view) {
           }
         }
       });
+  world.ties_changed();  // strengths and ends changed behind the cache
   for (const Decayed& d : decayed) {
     ++decayed_;
     world.log("tie_decayed", d.a, d.b, 0, std::string(name_of(d.kind)));
@@ -244,33 +242,26 @@ void Cooperation::form_ties(World& world, const TieView& view) {
 }
 
 void Cooperation::observe(const World& world, std::span<double> out) const {
-  const OrgGraph& g = world.graph();
-  const int step = world.step();
+  const ActiveTies& ties = world.active_ties();
   struct Sums {
     double sum = 0.0;
     std::int64_t count = 0;
     double pact_sum = 0.0;
     std::int64_t pact_count = 0;
   };
-  // Per chunk of organisations (their out-edges), added up in chunk order.
-  const auto parts = parallel_chunk_results<Sums>(
-      world.organisation_count(), kOrgRowChunk, [&](std::size_t begin, std::size_t end, Sums& s) {
-        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
-          if (!world.org(a).alive) continue;
-          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
-            const Tie& t = g[e];
-            if (!is_cooperation_tie(t.kind) || !t.active_at(step)) continue;
-            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-            if (!world.org(b).alive) continue;
-            s.sum += t.strength;
-            ++s.count;
-            if (world.share_pact(a, b)) {
-              s.pact_sum += t.strength;
-              ++s.pact_count;
-            }
-          }
-        }
-      });
+  // Per chunk of organisations (the ties they are the source of), added up in chunk order.
+  const auto parts = parallel_chunk_results<Sums>(world.organisation_count(), kOrgRowChunk,
+                                                  [&](std::size_t begin, std::size_t end, Sums& s) {
+                                                    for (const ActiveTie& t : ties.from(begin, end)) {
+                                                      if (!is_cooperation_tie(t.kind) || !t.both_alive) continue;
+                                                      s.sum += t.strength;
+                                                      ++s.count;
+                                                      if (world.share_pact(t.source, t.target)) {
+                                                        s.pact_sum += t.strength;
+                                                        ++s.pact_count;
+                                                      }
+                                                    }
+                                                  });
   double sum = 0.0;
   std::int64_t count = 0;
   double pact_sum = 0.0;

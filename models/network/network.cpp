@@ -34,25 +34,18 @@ std::uint32_t find_root(std::vector<std::uint32_t>& parent, std::uint32_t v) {
   return v;
 }
 
-bool both_alive(const World& world, std::uint32_t a, std::uint32_t b) {
-  return world.org(a).alive && world.org(b).alive;
-}
-
 }  // namespace
 
 std::size_t count_consortia(const World& world) {
-  const OrgGraph& g = world.graph();
   const std::size_t n = world.organisation_count();
-  const int step = world.step();
+  const ActiveTies& ties = world.active_ties();
   // Consortium ties in force, gathered per source organisation in index order.
   const auto pairs = parallel_gather<std::pair<std::uint32_t, std::uint32_t>>(
       n, kOrgRowChunk,
       [&](std::size_t begin, std::size_t end, std::vector<std::pair<std::uint32_t, std::uint32_t>>& out) {
-        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
-          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
-            if (g[e].kind != TieKind::Consortium || !g[e].active_at(step)) continue;
-            const auto b = static_cast<std::uint32_t>(boost::target(e, g));
-            if (a != b && both_alive(world, a, b)) out.emplace_back(a, b);
+        for (const ActiveTie& t : ties.from(begin, end)) {
+          if (t.kind == TieKind::Consortium && t.source != t.target && t.both_alive) {
+            out.emplace_back(t.source, t.target);
           }
         }
       });
@@ -78,22 +71,18 @@ void Network::configure(const ParamSet& params) {
 }
 
 void Network::observe(const World& world, std::span<double> out) const {
-  const OrgGraph& g = world.graph();
   const int step = world.step();
+  const ActiveTies& ties = world.active_ties();
 
   using KindCounts = std::array<std::int64_t, kTieKindCount>;
-  const auto parts = parallel_chunk_results<KindCounts>(
-      world.organisation_count(), kOrgRowChunk, [&](std::size_t begin, std::size_t end, KindCounts& counts) {
-        counts.fill(0);
-        for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
-          for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
-            const Tie& t = g[e];
-            if (t.active_at(step) && both_alive(world, a, static_cast<std::uint32_t>(boost::target(e, g)))) {
-              ++counts[static_cast<std::size_t>(t.kind)];
-            }
-          }
-        }
-      });
+  const auto parts = parallel_chunk_results<KindCounts>(world.organisation_count(), kOrgRowChunk,
+                                                        [&](std::size_t begin, std::size_t end, KindCounts& counts) {
+                                                          counts.fill(0);
+                                                          for (const ActiveTie& t : ties.from(begin, end)) {
+                                                            if (t.both_alive)
+                                                              ++counts[static_cast<std::size_t>(t.kind)];
+                                                          }
+                                                        });
   KindCounts by_kind{};
   for (const KindCounts& c : parts) {
     for (std::size_t k = 0; k < kTieKindCount; ++k) by_kind[k] += c[k];
@@ -108,13 +97,18 @@ void Network::observe(const World& world, std::span<double> out) const {
   out[kLargestShare] = s.largest_component_share;
   out[kComponents] = static_cast<double>(s.components);
 
+  std::vector<SectorClass> sector(view.nodes());
+  for (std::uint32_t u = 0; u < view.nodes(); ++u) sector[u] = sector_class(world.org(u).kind);
+  const auto cross_parts = parallel_chunk_results<std::size_t>(
+      view.nodes(), kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::size_t& c) {
+        for (auto u = static_cast<std::uint32_t>(begin); u < end; ++u) {
+          for (const std::uint32_t* v = view.begin(u); v != view.end(u); ++v) {
+            if (*v > u && sector[*v] != sector[u]) ++c;
+          }
+        }
+      });
   std::size_t cross = 0;
-  for (std::uint32_t u = 0; u < view.nodes(); ++u) {
-    const SectorClass cu = sector_class(world.org(u).kind);
-    for (const std::uint32_t* v = view.begin(u); v != view.end(u); ++v) {
-      if (*v > u && sector_class(world.org(*v).kind) != cu) ++cross;
-    }
-  }
+  for (std::size_t c : cross_parts) cross += c;  // integer counts: exact in any order
   out[kCrossSector] = view.edges() > 0 ? static_cast<double>(cross) / static_cast<double>(view.edges()) : 0.0;
   out[kConsortia] = static_cast<double>(count_consortia(world));
 

@@ -23,24 +23,6 @@ bool may_bid(OrgKind k) {
          k == OrgKind::ReintegrationCentre;
 }
 
-// Strongest tie in force between a and b, either direction, any kind; 0 when none.
-float tie_strength(const World& world, std::uint32_t a, std::uint32_t b) {
-  const OrgGraph& g = world.graph();
-  // The ties of the pair are a's out- and in-edges to b: read them from the end with fewer
-  // ties (a buyer collects a contract tie per award, a bidder has a few).
-  if (boost::out_degree(a, g) + boost::in_degree(a, g) > boost::out_degree(b, g) + boost::in_degree(b, g)) {
-    std::swap(a, b);
-  }
-  float best = 0.0F;
-  for (auto e : boost::make_iterator_range(boost::out_edges(a, g))) {
-    if (boost::target(e, g) == b && g[e].active_at(world.step())) best = std::max(best, g[e].strength);
-  }
-  for (auto e : boost::make_iterator_range(boost::in_edges(a, g))) {
-    if (boost::source(e, g) == b && g[e].active_at(world.step())) best = std::max(best, g[e].strength);
-  }
-  return best;
-}
-
 bool founded_by(const World& world, std::uint32_t founder, std::uint32_t org) {
   const OrgGraph& g = world.graph();
   for (auto e : boost::make_iterator_range(boost::out_edges(founder, g))) {
@@ -186,6 +168,25 @@ void Procurement::pay_and_settle(World& world) {
 void Procurement::tender_round(World& world, std::uint32_t k) {
   const BuyerSpec& buyer = world.spec().buyers[k];
   RandomStream lot_rng = world.stream(kLot, k);
+  {
+    const World& w = world;
+    const OrgGraph& g = w.graph();
+    const int step = w.step();
+    buyer_trust_.resize(w.organisation_count(), 0.0F);
+    for (std::uint32_t o : buyer_partners_) buyer_trust_[o] = 0.0F;
+    buyer_partners_.clear();
+    auto note = [&](std::uint32_t other, const Tie& t) {
+      if (!t.active_at(step)) return;
+      if (buyer_trust_[other] == 0.0F) buyer_partners_.push_back(other);
+      buyer_trust_[other] = std::max(buyer_trust_[other], t.strength);
+    };
+    for (auto e : boost::make_iterator_range(boost::out_edges(buyer.organisation, g))) {
+      note(static_cast<std::uint32_t>(boost::target(e, g)), g[e]);
+    }
+    for (auto e : boost::make_iterator_range(boost::in_edges(buyer.organisation, g))) {
+      note(static_cast<std::uint32_t>(boost::source(e, g)), g[e]);
+    }
+  }
   for (std::uint32_t d = 0; d < buyer.demand.size(); ++d) {
     // Demand still covered by contracts running on from earlier rounds is not tendered again.
     const Grosze covered = covered_[k][d];
@@ -201,6 +202,8 @@ void Procurement::tender_round(World& world, std::uint32_t k) {
         local_bidders_.push_back(o);
       }
     }
+    partner_candidates_.resize(local_bidders_.size());
+    partner_candidates_found_.assign(local_bidders_.size(), 0);
     // Equal lots of at most lot_size; the few leftover grosze go to the first lots.
     const Grosze n = (remaining + p_.lot_size - 1) / p_.lot_size;
     for (Grosze i = 0; i < n; ++i) {
@@ -243,14 +246,15 @@ void Procurement::direct_orders(World& world, std::uint32_t k, std::uint32_t d, 
   }
 }
 
-std::vector<Procurement::Bid> Procurement::collect_bids(const World& world, const Lot& lot) const {
+std::vector<Procurement::Bid> Procurement::collect_bids(const World& world, const Lot& lot) {
   const BuyerSpec& buyer = world.spec().buyers[lot.buyer_spec];
   const std::uint32_t sector = buyer.demand[lot.demand_spec].sector;
   const std::uint32_t municipality = world.org(buyer.organisation).municipality;
   const Grosze needed = lot.yearly / kMonthsPerYear;
   std::vector<Bid> bids;
-  std::set<std::vector<std::uint32_t>> seen;      // member sets already bidding
-  for (const std::uint32_t o : local_bidders_) {  // index order
+  std::set<std::vector<std::uint32_t>> seen;                                      // member sets already bidding
+  for (std::size_t position = 0; position < local_bidders_.size(); ++position) {  // index order
+    const std::uint32_t o = local_bidders_[position];
     const Organisation& org = world.org(o);
     if (o == buyer.organisation || !org.operating() || !may_bid(org.kind)) continue;
     if (org.sector != sector || org.municipality != municipality) continue;
@@ -262,39 +266,45 @@ std::vector<Procurement::Bid> Procurement::collect_bids(const World& world, cons
     if (bid.free < needed) {
       if (!p_.consortia_enabled || !bid.social_economy || bid.free <= 0) continue;
       // Partners: same-sector social-economy organisations tied to the bidder strongly enough,
-      // strongest first (ties: lower index).
-      std::map<std::uint32_t, float> strength;
-      const OrgGraph& g = world.graph();
-      auto consider = [&](std::uint32_t j, const Tie& t) {
-        if (!t.active_at(world.step()) || t.strength < p_.consortium_min_strength) return;
-        if (j == o || j == buyer.organisation) return;
-        const Organisation& partner = world.org(j);
-        if (!partner.operating() || !is_social_economy(partner.kind) || partner.sector != sector) return;
-        if (free_capacity(partner) <= 0) return;
-        auto [it, inserted] = strength.emplace(j, t.strength);
-        if (!inserted) it->second = std::max(it->second, t.strength);
-      };
-      for (auto e : boost::make_iterator_range(boost::out_edges(o, g))) {
-        consider(static_cast<std::uint32_t>(boost::target(e, g)), g[e]);
+      // strongest first (ties: lower index). Ties and who operates do not change during the
+      // round, so they are found once per bidder; free capacity is checked per lot.
+      auto& partners = partner_candidates_[position];
+      if (partner_candidates_found_[position] == 0) {
+        partner_candidates_found_[position] = 1;
+        std::map<std::uint32_t, float> strength;
+        const OrgGraph& g = world.graph();
+        auto consider = [&](std::uint32_t j, const Tie& t) {
+          if (!t.active_at(world.step()) || t.strength < p_.consortium_min_strength) return;
+          if (j == o || j == buyer.organisation) return;
+          const Organisation& partner = world.org(j);
+          if (!partner.operating() || !is_social_economy(partner.kind) || partner.sector != sector) return;
+          auto [it, inserted] = strength.emplace(j, t.strength);
+          if (!inserted) it->second = std::max(it->second, t.strength);
+        };
+        for (auto e : boost::make_iterator_range(boost::out_edges(o, g))) {
+          consider(static_cast<std::uint32_t>(boost::target(e, g)), g[e]);
+        }
+        for (auto e : boost::make_iterator_range(boost::in_edges(o, g))) {
+          consider(static_cast<std::uint32_t>(boost::source(e, g)), g[e]);
+        }
+        partners.clear();
+        for (auto [j, s] : strength) partners.emplace_back(s, j);
+        std::stable_sort(partners.begin(), partners.end(),
+                         [](const auto& x, const auto& y) { return x.first > y.first; });
       }
-      for (auto e : boost::make_iterator_range(boost::in_edges(o, g))) {
-        consider(static_cast<std::uint32_t>(boost::source(e, g)), g[e]);
-      }
-      std::vector<std::pair<float, std::uint32_t>> partners;
-      partners.reserve(strength.size());
-      for (auto [j, s] : strength) partners.emplace_back(s, j);
-      std::stable_sort(partners.begin(), partners.end(),
-                       [](const auto& x, const auto& y) { return x.first > y.first; });
       for (const auto& [s, j] : partners) {
         if (bid.free >= needed || static_cast<int>(bid.members.size()) >= p_.max_consortium_size) break;
+        if (free_capacity(world.org(j)) <= 0) continue;
         bid.members.push_back(j);
         bid.free += free_capacity(world.org(j));
       }
       if (bid.free < needed) continue;
     }
-    std::vector<std::uint32_t> key = bid.members;
-    std::sort(key.begin(), key.end());
-    if (!seen.insert(std::move(key)).second) continue;  // the same consortium, led by an earlier member
+    if (bid.members.size() > 1) {  // a single bidder bids once; a consortium may be led by any member
+      std::vector<std::uint32_t> key = bid.members;
+      std::sort(key.begin(), key.end());
+      if (!seen.insert(std::move(key)).second) continue;  // the same consortium, led by an earlier member
+    }
     bids.push_back(std::move(bid));
   }
   return bids;
@@ -315,7 +325,7 @@ void Procurement::tender_lot(World& world, const Lot& lot, std::uint32_t lot_num
   for (Bid& bid : bids) {
     if (bid.members.size() > 1) ++flows_.consortium_bids;
     float trust = 0.0F;
-    for (std::uint32_t m : bid.members) trust = std::max(trust, tie_strength(world, buyer.organisation, m));
+    for (std::uint32_t m : bid.members) trust = std::max(trust, buyer_trust_[m]);
     const double price_factor = bid.social_economy ? 1.0 + p_.cooperative_price_premium : 1.0;
     const double capacity_fit =
         std::min(1.0, static_cast<double>(bid.free) / static_cast<double>(needed));  // 1 for every valid bid

@@ -98,13 +98,22 @@ class Procurement final : public Module {
   void tender_round(World& world, std::uint32_t k);
   void direct_orders(World& world, std::uint32_t k, std::uint32_t d, Grosze& remaining);
   void tender_lot(World& world, const Lot& lot, std::uint32_t lot_number, std::uint32_t lots);
-  std::vector<Bid> collect_bids(const World& world, const Lot& lot) const;
+  std::vector<Bid> collect_bids(const World& world, const Lot& lot);
   void award(World& world, const Lot& lot, std::vector<std::uint32_t> members, bool direct);
   double bid_noise(const World& world, std::uint32_t lead);
 
   ProcurementParams p_;
   std::vector<Contract> contracts_;
   std::vector<std::uint32_t> local_bidders_;  // this tender round and demand: who may bid
+  // This tender round: the strongest tie in force between the buyer and each organisation
+  // (0 when none), and which organisations are set. The graph does not change during the
+  // phase (awards propose ties for Rewire), so one pass over the buyer's ties serves every lot.
+  std::vector<float> buyer_trust_;
+  // This tender round and demand, per local bidder (same positions): its possible consortium
+  // partners, strongest tie first (lower index on equal strength), found on first need.
+  std::vector<std::vector<std::pair<float, std::uint32_t>>> partner_candidates_;
+  std::vector<std::uint8_t> partner_candidates_found_;
+  std::vector<std::uint32_t> buyer_partners_;
   std::vector<std::vector<Grosze>> covered_;  // this step, per buyer tendering now and demand: still contracted
   ProcurementFlows flows_;
   std::uint32_t sequence_ = 0;                         // graph proposals made this step

@@ -338,12 +338,23 @@ void Reintegration::step(Phase /*phase*/, World& world) {
       if (a.priority != b.priority) return a.priority < b.priority;
       return a.person < b.person;
     });
+    // Referral-tied hosts of the municipality being served, marked (the queue is sorted by
+    // municipality, so each municipality's hosts are marked once and unmarked after).
+    std::vector<std::uint8_t> tied_mark(n_orgs, 0);
+    const std::vector<std::uint32_t>* marked = nullptr;
     for (const Request& q : queue) {
       const std::vector<std::uint32_t>& local = providers[q.municipality];
       const std::vector<std::uint32_t>* tied = r == Resource::Programme ? &referral_hosts_[q.municipality] : nullptr;
-      auto is_tied = [&](std::uint32_t o) {
-        return tied != nullptr && std::binary_search(tied->begin(), tied->end(), o);
-      };
+      if (tied != marked) {
+        if (marked != nullptr) {
+          for (std::uint32_t o : *marked) tied_mark[o] = 0;
+        }
+        if (tied != nullptr) {
+          for (std::uint32_t o : *tied) tied_mark[o] = 1;
+        }
+        marked = tied;
+      }
+      auto is_tied = [&](std::uint32_t o) { return tied_mark[o] != 0; };
       // Referral-tied hosts first, then the most free places, then the lower index.
       auto better = [&](std::uint32_t a, std::uint32_t b) {
         if (is_tied(a) != is_tied(b)) return is_tied(a);

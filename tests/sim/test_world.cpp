@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 #include <tbb/parallel_for.h>
 
+#include <tuple>
+#include <vector>
+
 #include "sim/world.h"
 #include "support/spec_builder.h"
 
@@ -75,6 +78,55 @@ TEST(World, GraphEditsApplyInProposerOrderWhateverTheArrivalOrder) {
   const auto forward = build(false);
   EXPECT_EQ(forward.size(), 49U);
   EXPECT_EQ(forward, build(true));
+}
+
+// The flat list of ties in force is a cache of the graph: whatever happened to the ties (new
+// ones, ended ones, dated ones, a closed organisation, a tie changed through graph(), a copy
+// of the world), it lists exactly the ties a pass over the graph finds in force, by source
+// in out-edge order, with their current strength.
+TEST(World, ActiveTiesListExactlyTheTiesInForceWhateverChanged) {
+  SpecBuilder b;
+  for (int i = 0; i < 6; ++i) b.org(std::string("o").append(std::to_string(i)), OrgKind::Ngo);
+  b.tie(0, 1, TieKind::Partnership).tie(1, 2, TieKind::Contract, 0, 3).tie(2, 3, TieKind::Informal, 2);
+  b.tie(3, 0, TieKind::Informal).tie(4, 5, TieKind::Consortium);
+  const ScenarioSpec spec = b.build();
+  World w(spec, 0);
+  auto expect_matches_graph = [](const World& world) {
+    const OrgGraph& g = world.graph();
+    std::vector<std::tuple<std::uint32_t, std::uint32_t, float, bool>> direct;
+    for (std::uint32_t v = 0; v < world.organisation_count(); ++v) {
+      for (auto e : boost::make_iterator_range(boost::out_edges(v, g))) {
+        if (!g[e].active_at(world.step())) continue;
+        const auto t = static_cast<std::uint32_t>(boost::target(e, g));
+        direct.emplace_back(v, t, g[e].strength, g[v].alive && g[t].alive);
+      }
+    }
+    std::vector<std::tuple<std::uint32_t, std::uint32_t, float, bool>> cached;
+    for (const ActiveTie& t : world.active_ties().all())
+      cached.emplace_back(t.source, t.target, t.strength, t.both_alive);
+    EXPECT_EQ(cached, direct) << "at step " << world.step();
+    EXPECT_EQ(world.active_tie_count(), direct.size());
+  };
+  for (int step = 0; step < 5; ++step) {
+    w.begin_step(step);
+    expect_matches_graph(w);
+    if (step == 1) {
+      w.propose({GraphEdit::Type::AddTie, 0, 0, 5, 0, Tie{TieKind::Informal, 0.4F, 1}});
+      w.propose({GraphEdit::Type::EndTie, 1, 0, 0, 1, Tie{TieKind::Partnership}});
+      w.apply_graph_edits();
+      expect_matches_graph(w);
+    }
+    if (step == 2) {
+      w.close_organisation(4, "organisation_closed", "");
+      expect_matches_graph(w);
+      w.graph()[*boost::out_edges(3, w.graph()).first].strength = 0.9F;
+      expect_matches_graph(w);
+    }
+  }
+  const World copy = w;  // a copy lists its own ties
+  expect_matches_graph(copy);
+  w.begin_step(1);  // back to an earlier step: ties ended since are in force again
+  expect_matches_graph(w);
 }
 
 TEST(World, EndTieEndsActiveTiesOfThatKindInEitherDirection) {

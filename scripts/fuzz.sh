@@ -6,7 +6,8 @@
 # TARGET is a harness in fuzz/ (fuzz_TARGET). The corpus grows in build/fuzz/corpus/TARGET
 # (kept between runs), seeded with the TARGET's seed folder; inputs that crash, hang, leak
 # or run out of memory land in build/fuzz/artifacts/TARGET/. Keep each such input as a
-# regression test (tests/sim/scenario/fuzz_regressions/ for the scenario parser).
+# regression test (tests/sim/scenario/fuzz_regressions/ for the scenario parser,
+# tests/sim/batch/fuzz_regressions/ for the sweep parser).
 # Needs clang with libFuzzer (Debian: clang). Exit status: non-zero if the fuzzer found a bug.
 set -euo pipefail
 
@@ -16,8 +17,9 @@ seconds="${2:?usage: scripts/fuzz.sh TARGET SECONDS}"
 
 case "$target" in
   scenario) seeds=(scenarios tests/sim/scenario/fuzz_regressions) ;;
+  sweep) seeds=(scenarios/sweeps fuzz/sweep_seeds tests/sim/batch/fuzz_regressions) ;;
   *)
-    echo "fuzz.sh: unknown target \"$target\" (known: scenario)" >&2
+    echo "fuzz.sh: unknown target \"$target\" (known: scenario, sweep)" >&2
     exit 2
     ;;
 esac

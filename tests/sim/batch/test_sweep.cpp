@@ -317,5 +317,45 @@ TEST(SweepFile, ABrokenBaseScenarioIsReportedAtItsOwnLine) {
   }
 }
 
+TEST(SweepFile, ABaseScenarioThatIsNotARegularFileIsRefusedWithoutReadingIt) {
+  // Reading /dev/zero as the base scenario used to grow memory until the process died.
+  testing::TempDir dir;
+  for (const std::string& base : {std::string("/dev/zero"), dir.path().string()}) {
+    SCOPED_TRACE(base);
+    try {
+      static_cast<void>(parse_sweep("scenario: " + base +
+                                        "\nseed: 1\ndesign: grid\nparameters:\n"
+                                        "  reintegration.referral_rate: {values: [0.1]}\n",
+                                    "sweep.yaml"));
+      ADD_FAILURE() << "no error";
+    } catch (const ScenarioError& e) {
+      EXPECT_EQ(e.line(), 1) << e.what();
+      EXPECT_EQ(e.key_path(), "scenario") << e.what();
+      EXPECT_NE(std::string(e.what()).find("is not a regular file"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(SweepFile, ASecondDocumentAnAliasBombOrDeepNestingIsRefused) {
+  const std::string p = "parameters:\n  reintegration.referral_rate: {values: [0.1]}\n";
+  // yaml-cpp's Load would read the first document and silently drop the rest.
+  expect_error("design: grid\n" + p + "---\ndesign: list\n", 5, "", "expected one YAML document");
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'i'; ++c) {
+    const std::string prev(1, static_cast<char>(c - 1));
+    bomb += std::string(1, c) + ": &" + std::string(1, c) + " [";
+    for (int i = 0; i < 10; ++i) bomb += (i > 0 ? ", *" : "*") + prev;
+    bomb += "]\n";
+  }
+  try {
+    static_cast<void>(sweep(bomb + "design: grid\n" + p));
+    ADD_FAILURE() << "no error";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("alias bomb"), std::string::npos) << e.what();
+  }
+  expect_error("design: grid\nmetrics: " + std::string(100, '[') + std::string(100, ']') + "\n" + p, 2, "",
+               "nests deeper than 64");
+}
+
 }  // namespace
 }  // namespace partnersim

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "sim/random.h"
+#include "sim/resources.h"
 #include "sim/scenario/yaml_reader.h"
 
 namespace partnersim {
@@ -290,6 +291,18 @@ class SweepParser {
     if (points * spec_.replicates > kMaxRuns) {
       reader_.fail(top.self(), "the sweep has " + std::to_string(points) + " points x " +
                                    std::to_string(spec_.replicates) + " replicates: more than 2^31 runs");
+    }
+    // `batch` lists every point and run before it starts; refused here rather than killed by
+    // the kernel (a valid sweep may have up to 2^31 runs).
+    const auto runs = static_cast<std::uint64_t>(points) * static_cast<std::uint64_t>(spec_.replicates);
+    const std::uint64_t bytes =
+        static_cast<std::uint64_t>(points) * (sizeof(DesignPoint) + static_cast<std::uint64_t>(k) * sizeof(double)) +
+        runs * (sizeof(SweepRun) + sizeof(std::uint64_t));
+    if (const std::uint64_t limit = memory_limit(); bytes > limit) {
+      reader_.fail(top.self(), "the sweep has " + std::to_string(points) + " points x " +
+                                   std::to_string(spec_.replicates) +
+                                   " replicates; listing its runs would need about " + std::to_string(bytes >> 20U) +
+                                   " MiB of memory but this machine allows " + std::to_string(limit >> 20U) + " MiB");
     }
   }
 

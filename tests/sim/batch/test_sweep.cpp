@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "sim/batch/sweep.h"
@@ -355,6 +356,27 @@ TEST(SweepFile, ASecondDocumentAnAliasBombOrDeepNestingIsRefused) {
   }
   expect_error("design: grid\nmetrics: " + std::string(100, '[') + std::string(100, ']') + "\n" + p, 2, "",
                "nests deeper than 64");
+}
+
+TEST(SweepFile, ASweepWhoseRunsDoNotFitInMemoryIsRefusedWithTheEstimate) {
+  // 100,000 points x 10 replicates: about 35 MiB of points and runs, above a 1 MiB limit.
+  ::setenv("PARTNERSIM_MEMORY_LIMIT", "1048576", 1);  // NOLINT(concurrency-mt-unsafe): one thread here
+  try {
+    static_cast<void>(
+        sweep("design: latin_hypercube\npoints: 100000\nreplicates: 10\nparameters:\n"
+              "  reintegration.referral_rate: {min: 0.01, max: 0.1, unit: 1/month}\n"));
+    ADD_FAILURE() << "no error";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("100000 points x 10 replicates; listing its runs would need about 35 MiB"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("allows 1 MiB"), std::string::npos) << e.what();
+  }
+  ::unsetenv("PARTNERSIM_MEMORY_LIMIT");  // NOLINT(concurrency-mt-unsafe)
+  EXPECT_EQ(design_points(sweep("design: latin_hypercube\npoints: 1000\nreplicates: 10\nparameters:\n"
+                                "  reintegration.referral_rate: {min: 0.01, max: 0.1, unit: 1/month}\n"))
+                .size(),
+            1000U);
 }
 
 }  // namespace

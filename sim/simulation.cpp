@@ -1,7 +1,5 @@
 #include "sim/simulation.h"
 
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 #include <limits>
 #include <mutex>
@@ -191,10 +189,10 @@ void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl
   if (profile != nullptr) profile->add("output/start", seconds_since(t0));
   std::mutex observer_mutex;
   const auto replicates = static_cast<std::uint32_t>(spec.replicates);
-  ForkJoinAnnotation sync;
-  sync.before_fork();
-  tbb::parallel_for(std::uint32_t{0}, replicates, [&](std::uint32_t r) {
-    sync.body_start();
+  // One replicate a chunk: parallel_chunks orders the caller's work before and after the
+  // replicates for ThreadSanitizer too.
+  parallel_chunks(replicates, 1, [&](std::size_t replicate_begin, std::size_t /*replicate_end*/) {
+    const auto r = static_cast<std::uint32_t>(replicate_begin);
     auto setup_start = ProfileClock::now();
     ReplicateRun replicate(spec, r, ModuleRegistry::instance());
     const double setup_seconds = seconds_since(setup_start);
@@ -219,9 +217,7 @@ void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl
       }
       profile->add("output/steps", output_seconds);
     }
-    sync.body_end();
   });
-  sync.after_join();
   t0 = ProfileClock::now();
   observer.on_finish();
   if (profile != nullptr) profile->add("output/finish", seconds_since(t0));

@@ -35,9 +35,12 @@ mkdir -p "$corpus" "$artifacts"
 dict=()
 if [ -f "fuzz/$target.dict" ]; then dict=(-dict="fuzz/$target.dict"); fi
 
-# One worker (the machine is shared); 2 GB is far above what a valid small scenario needs;
-# 10 s for one input is a hang.
+# One worker (the machine is shared); 2 GB is far above what a valid small scenario needs.
+# 60 s for one input is a hang: the largest seed (poland-synthetic.yaml, a generated world)
+# needs about 3 s of CPU under ASan, and took 13-15 s on the shared 2-core machine at load 10,
+# so a 10 s limit reported it as a hang; inputs slower than 10 s still land in the artifacts
+# as slow-unit-*.
 ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
   "build/fuzz/fuzz/fuzz_$target" "$corpus" "${seeds[@]}" "${dict[@]}" \
-  -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
+  -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=60 -max_len=65536 \
   -artifact_prefix="$artifacts/" -print_final_stats=1

@@ -6,7 +6,8 @@
 # TARGET is a harness in fuzz/ (fuzz_TARGET). The corpus grows in build/fuzz/corpus/TARGET
 # (kept between runs), seeded with the TARGET's seed folder; inputs that crash, hang, leak
 # or run out of memory land in build/fuzz/artifacts/TARGET/. Keep each such input as a
-# regression test (tests/sim/scenario/fuzz_regressions/ for the scenario parser).
+# regression test (tests/sim/scenario/fuzz_regressions/ for the scenario parser,
+# tests/sim/batch/fuzz_regressions/ for the sweep parser).
 # Needs clang with libFuzzer (Debian: clang). Exit status: non-zero if the fuzzer found a bug.
 set -euo pipefail
 
@@ -16,8 +17,9 @@ seconds="${2:?usage: scripts/fuzz.sh TARGET SECONDS}"
 
 case "$target" in
   scenario) seeds=(scenarios tests/sim/scenario/fuzz_regressions) ;;
+  sweep) seeds=(scenarios/sweeps fuzz/sweep_seeds tests/sim/batch/fuzz_regressions) ;;
   *)
-    echo "fuzz.sh: unknown target \"$target\" (known: scenario)" >&2
+    echo "fuzz.sh: unknown target \"$target\" (known: scenario, sweep)" >&2
     exit 2
     ;;
 esac
@@ -33,9 +35,12 @@ mkdir -p "$corpus" "$artifacts"
 dict=()
 if [ -f "fuzz/$target.dict" ]; then dict=(-dict="fuzz/$target.dict"); fi
 
-# One worker (the machine is shared); 2 GB is far above what a valid small scenario needs;
-# 10 s for one input is a hang.
+# One worker (the machine is shared); 2 GB is far above what a valid small scenario needs.
+# 60 s for one input is a hang: the largest seed (poland-synthetic.yaml, a generated world)
+# needs about 3 s of CPU under ASan, and took 13-15 s on the shared 2-core machine at load 10,
+# so a 10 s limit reported it as a hang; inputs slower than 10 s still land in the artifacts
+# as slow-unit-*.
 ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
   "build/fuzz/fuzz/fuzz_$target" "$corpus" "${seeds[@]}" "${dict[@]}" \
-  -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
+  -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=60 -max_len=65536 \
   -artifact_prefix="$artifacts/" -print_final_stats=1

@@ -3,8 +3,9 @@
 #
 #   bash scripts/setup.sh run     install, build (release), run the main job
 #   bash scripts/setup.sh test    install, check format, build, clang-tidy, run every test
-#                                 (release with -Werror, then ASan+UBSan), then a minute of
-#                                 fuzzing per fuzzer (when clang is available)
+#                                 (release with -Werror, then ASan+UBSan, then the engine and
+#                                 determinism tests under TSan), then a minute of fuzzing per
+#                                 fuzzer (when clang is available)
 #   bash scripts/setup.sh build   install and build (release) only
 #
 # Debian packages are installed only when some are missing (apt-get update runs first).
@@ -71,11 +72,13 @@ case "$job" in
     ctest --preset release -j "$jobs"
     build asan
     ctest --preset asan -j "$jobs"
-    # ThreadSanitizer (`build tsan; ctest --preset tsan`) is not run here yet: with Debian's
-    # uninstrumented oneTBB it reports races inside TBB's task hand-over now and then (see
-    # docs/RELIABILITY.md, "Sanitizers").
+    # ThreadSanitizer on the parallel phases: only test_sim and test_models are built, and only
+    # the engine and determinism tests run (docs/RELIABILITY.md, "Sanitizers").
+    build tsan
+    ctest --preset tsan -j "$jobs"
     if command -v clang++ >/dev/null; then
       scripts/fuzz.sh scenario "${PARTNERSIM_FUZZ_SECONDS:-60}"
+      scripts/fuzz.sh sweep "${PARTNERSIM_FUZZ_SECONDS:-60}"
     else
       echo "setup: clang not found, fuzzing skipped"
     fi

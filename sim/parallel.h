@@ -38,6 +38,59 @@ struct ForkJoinAnnotation {
 #endif
 };
 
+#if defined(__SANITIZE_THREAD__)
+// oneTBB copies the loop body into every task it splits off (on the thread that splits) and
+// runs it on the thread that takes the task, and recycles a finished task's memory for the
+// next; all of it is ordered by atomics inside libtbb.so, which TSan does not see. Each copy
+// of the body therefore acquires what it copies from, announces itself once written, and is
+// acquired before it runs; its address also orders its destruction before the next object
+// built in the same recycled memory.
+class TsanAddressSync {
+ protected:
+  TsanAddressSync() { __tsan_acquire(this); }  // after whatever last used this memory
+  TsanAddressSync(const TsanAddressSync& /*other*/) : TsanAddressSync() {}
+  TsanAddressSync& operator=(const TsanAddressSync&) = delete;
+  TsanAddressSync(TsanAddressSync&&) = delete;
+  TsanAddressSync& operator=(TsanAddressSync&&) = delete;
+  ~TsanAddressSync() { __tsan_release(this); }
+  void publish() { __tsan_release(this); }
+  void receive() const { __tsan_acquire(const_cast<TsanAddressSync*>(this)); }  // NOLINT: TSan's API is not const
+};
+
+template <typename F>
+class AnnotatedBody : TsanAddressSync {
+ public:
+  explicit AnnotatedBody(F f) : f_(std::move(f)) { publish(); }
+  AnnotatedBody(const AnnotatedBody& other) : TsanAddressSync(other), f_(received(other)) { publish(); }
+  AnnotatedBody& operator=(const AnnotatedBody&) = delete;
+  AnnotatedBody(AnnotatedBody&& other) : AnnotatedBody(static_cast<const AnnotatedBody&>(other)) {}
+  AnnotatedBody& operator=(AnnotatedBody&&) = delete;
+  ~AnnotatedBody() = default;
+  template <typename Range>
+  void operator()(const Range& range) const {
+    receive();
+    f_(range);
+  }
+
+ private:
+  static const F& received(const AnnotatedBody& other) {
+    other.receive();
+    return other.f_;
+  }
+  F f_;
+};
+
+template <typename F>
+AnnotatedBody<F> parallel_body(F f) {
+  return AnnotatedBody<F>(std::move(f));
+}
+#else
+template <typename F>
+F parallel_body(F f) {
+  return f;
+}
+#endif
+
 inline constexpr std::size_t kPeopleChunk = 8192;
 // Organisations per chunk of per-organisation passes (rows of the tie network, observation).
 inline constexpr std::size_t kOrgRowChunk = 4096;
@@ -48,11 +101,12 @@ void parallel_chunks(std::size_t n, std::size_t chunk, F&& f) {
   const std::size_t chunks = (n + chunk - 1) / chunk;
   ForkJoinAnnotation sync;
   sync.before_fork();
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-    sync.body_start();
-    for (std::size_t c = r.begin(); c != r.end(); ++c) f(c * chunk, std::min(n, (c + 1) * chunk));
-    sync.body_end();
-  });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1),
+                    parallel_body([&](const tbb::blocked_range<std::size_t>& r) {
+                      sync.body_start();
+                      for (std::size_t c = r.begin(); c != r.end(); ++c) f(c * chunk, std::min(n, (c + 1) * chunk));
+                      sync.body_end();
+                    }));
   sync.after_join();
 }
 
@@ -64,11 +118,14 @@ std::vector<R> parallel_chunk_results(std::size_t n, std::size_t chunk, F&& f) {
   std::vector<R> results(chunks);
   ForkJoinAnnotation sync;
   sync.before_fork();
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-    sync.body_start();
-    for (std::size_t c = r.begin(); c != r.end(); ++c) f(c * chunk, std::min(n, (c + 1) * chunk), results[c]);
-    sync.body_end();
-  });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1),
+                    parallel_body([&](const tbb::blocked_range<std::size_t>& r) {
+                      sync.body_start();
+                      for (std::size_t c = r.begin(); c != r.end(); ++c) {
+                        f(c * chunk, std::min(n, (c + 1) * chunk), results[c]);
+                      }
+                      sync.body_end();
+                    }));
   sync.after_join();
   return results;
 }

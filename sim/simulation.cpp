@@ -1,7 +1,5 @@
 #include "sim/simulation.h"
 
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 #include <limits>
 #include <mutex>
@@ -262,18 +260,13 @@ void run_in_stages(const ScenarioSpec& spec, Observer& observer, const RunContro
       control.continue_from != nullptr ? *control.continue_from : own;
   std::vector<double> setup_seconds(static_cast<std::size_t>(spec.replicates), 0.0);
   std::vector<double> output_seconds(static_cast<std::size_t>(spec.replicates), 0.0);
-  ForkJoinAnnotation sync;
   if (control.continue_from == nullptr) {
     own.resize(static_cast<std::size_t>(spec.replicates));
-    sync.before_fork();
-    tbb::parallel_for(std::size_t{0}, own.size(), [&](std::size_t r) {
-      sync.body_start();
+    parallel_chunks(own.size(), 1, [&](std::size_t r, std::size_t /*end*/) {
       const auto t0 = ProfileClock::now();
       own[r] = std::make_unique<ReplicateRun>(spec, static_cast<std::uint32_t>(r), ModuleRegistry::instance());
       setup_seconds[r] = seconds_since(t0);
-      sync.body_end();
     });
-    sync.after_join();
   }
   if (replicates.size() != static_cast<std::size_t>(spec.replicates)) {
     throw std::logic_error("continuing " + std::to_string(replicates.size()) + " replicates of a run of " +
@@ -292,13 +285,9 @@ void run_in_stages(const ScenarioSpec& spec, Observer& observer, const RunContro
   stops.push_back(spec.steps);
   std::mutex observer_mutex;
   for (const int until : stops) {
-    sync.before_fork();
-    tbb::parallel_for(std::size_t{0}, replicates.size(), [&](std::size_t r) {
-      sync.body_start();
+    parallel_chunks(replicates.size(), 1, [&](std::size_t r, std::size_t /*end*/) {
       advance_until(*replicates[r], until, observer, observer_mutex, control, output_seconds[r]);
-      sync.body_end();
     });
-    sync.after_join();
     if (until < spec.steps && control.checkpoints != nullptr && control.checkpoints->save) {
       control.checkpoints->save(until, replicates);
     }
@@ -327,10 +316,10 @@ void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl
   }
   std::mutex observer_mutex;
   const auto replicates = static_cast<std::uint32_t>(spec.replicates);
-  ForkJoinAnnotation sync;
-  sync.before_fork();
-  tbb::parallel_for(std::uint32_t{0}, replicates, [&](std::uint32_t r) {
-    sync.body_start();
+  // One replicate a chunk: parallel_chunks orders the caller's work before and after the
+  // replicates for ThreadSanitizer too.
+  parallel_chunks(replicates, 1, [&](std::size_t replicate_begin, std::size_t /*replicate_end*/) {
+    const auto r = static_cast<std::uint32_t>(replicate_begin);
     auto setup_start = ProfileClock::now();
     ReplicateRun replicate(spec, r, ModuleRegistry::instance());
     const double setup_seconds = seconds_since(setup_start);
@@ -341,9 +330,7 @@ void run_scenario(const ScenarioSpec& spec, Observer& observer, const RunControl
       const std::lock_guard lock(observer_mutex);
       add_replicate_profile(*profile, replicate, setup_seconds, output_seconds);
     }
-    sync.body_end();
   });
-  sync.after_join();
   t0 = ProfileClock::now();
   observer.on_finish();
   if (profile != nullptr) profile->add("output/finish", seconds_since(t0));

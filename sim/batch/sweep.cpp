@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "sim/random.h"
+#include "sim/resources.h"
 #include "sim/scenario/yaml_reader.h"
 
 namespace partnersim {
@@ -29,6 +30,8 @@ using scenario_detail::Reader;
 using scenario_detail::Value;
 
 constexpr std::int64_t kMaxRuns = std::int64_t{1} << 31;
+// A base scenario is a text file of some 100 KB; far larger is not a scenario.
+constexpr std::uintmax_t kMaxScenarioBytes = std::uintmax_t{64} << 20U;
 
 struct DesignName {
   std::string_view name;
@@ -66,14 +69,23 @@ class SweepParser {
       : text_(text), path_(path), steps_override_(steps), registry_(registry), reader_(path) {}
 
   SweepSpec run() {
-    YAML::Node root;
+    // Loaded as scenario files are: guarded against yaml-cpp's hang on a stray ',' (a bare
+    // YAML::Load loops for ever), one document only, no alias bombs or deep nesting.
+    std::vector<YAML::Node> documents;
     try {
-      root = YAML::Load(std::string(text_));
+      documents = scenario_detail::load_all_documents(std::string(text_));
     } catch (const YAML::Exception& e) {
       const bool known = !e.mark.is_null();
       throw ScenarioError(path_, known ? e.mark.line + 1 : 0, known ? e.mark.column + 1 : 0, "",
                           "invalid YAML: " + e.msg);
     }
+    if (documents.size() > 1) {
+      reader_.fail(documents[1].Mark(), "",
+                   "expected one YAML document; the file holds " + std::to_string(documents.size()) +
+                       " (remove the \"---\" separator)");
+    }
+    const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+    if (root.IsDefined() && !root.IsNull()) scenario_detail::check_document_shape(reader_, root, text_.size());
     if (!root.IsMap()) reader_.fail(root.Mark(), "", "expected a sweep: a map of keys (scenario, design, ...)");
     const Map top(reader_, Value{root, "", root.Mark()});
     top.allow({"scenario", "steps", "seed", "replicates", "common_random_numbers", "design", "points", "trajectories",
@@ -107,6 +119,17 @@ class SweepParser {
     std::filesystem::path p(relative);
     if (p.is_relative()) p = std::filesystem::path(path_).parent_path() / p;
     spec_.scenario_path = p.lexically_normal().string();
+    // Only a regular file of sane size: a device or a FIFO (/dev/zero, /dev/stdin) would be
+    // read for ever or block.
+    std::error_code ec;
+    const auto status = std::filesystem::status(spec_.scenario_path, ec);
+    if (!ec && status.type() != std::filesystem::file_type::regular) {
+      reader_.fail(v, "the base scenario " + spec_.scenario_path + " is not a regular file");
+    }
+    if (!ec && std::filesystem::file_size(spec_.scenario_path, ec) > kMaxScenarioBytes && !ec) {
+      reader_.fail(v, "the base scenario " + spec_.scenario_path + " is larger than " +
+                          std::to_string(kMaxScenarioBytes >> 20U) + " MiB");
+    }
     std::string error;
     auto text = read_file(spec_.scenario_path, error);
     if (!text) reader_.fail(v, "cannot read the base scenario " + spec_.scenario_path + ": " + error);
@@ -259,35 +282,27 @@ class SweepParser {
   }
 
   void check_size(const Map& top) const {
-    std::int64_t points = 1;
     const auto k = static_cast<std::int64_t>(spec_.parameters.size());
-    switch (spec_.design) {
-      case DesignKind::List:
-        points = static_cast<std::int64_t>(spec_.parameters.front().values.size());
-        break;
-      case DesignKind::Grid:
-        for (const auto& p : spec_.parameters) {
-          points *= static_cast<std::int64_t>(p.values.size());
-          if (points > kMaxRuns) break;
-        }
-        break;
-      case DesignKind::LatinHypercube:
-      case DesignKind::Sobol:
-        points = spec_.points;
-        break;
-      case DesignKind::Saltelli:
-        points = std::int64_t{spec_.points} * (k + 2);
-        break;
-      case DesignKind::Morris:
-        points = std::int64_t{spec_.trajectories} * (k + 1);
-        break;
-    }
+    const auto points =
+        static_cast<std::int64_t>(std::min<std::uint64_t>(design_point_count(spec_), std::uint64_t{kMaxRuns} + 1));
     if ((spec_.design == DesignKind::Sobol || spec_.design == DesignKind::Saltelli) && 2 * k > 3000) {
       reader_.fail(top.require("parameters"), "too many parameters for a Sobol sequence");
     }
     if (points * spec_.replicates > kMaxRuns) {
       reader_.fail(top.self(), "the sweep has " + std::to_string(points) + " points x " +
                                    std::to_string(spec_.replicates) + " replicates: more than 2^31 runs");
+    }
+    // `batch` lists every point and run before it starts; refused here rather than killed by
+    // the kernel (a valid sweep may have up to 2^31 runs).
+    const auto runs = static_cast<std::uint64_t>(points) * static_cast<std::uint64_t>(spec_.replicates);
+    const std::uint64_t bytes =
+        static_cast<std::uint64_t>(points) * (sizeof(DesignPoint) + static_cast<std::uint64_t>(k) * sizeof(double)) +
+        runs * (sizeof(SweepRun) + sizeof(std::uint64_t));
+    if (const std::uint64_t limit = memory_limit(); bytes > limit) {
+      reader_.fail(top.self(), "the sweep has " + std::to_string(points) + " points x " +
+                                   std::to_string(spec_.replicates) +
+                                   " replicates; listing its runs would need about " + std::to_string(bytes >> 20U) +
+                                   " MiB of memory but this machine allows " + std::to_string(limit >> 20U) + " MiB");
     }
   }
 
@@ -353,6 +368,30 @@ SweepSpec load_sweep(const std::string& path, std::optional<int> steps_override,
   const auto text = read_file(path, error);
   if (!text) throw ScenarioError(path, 0, 0, "", "cannot read file: " + error);
   return parse_sweep(*text, path, steps_override, registry);
+}
+
+std::uint64_t design_point_count(const SweepSpec& sweep) {
+  const auto k = static_cast<std::uint64_t>(sweep.parameters.size());
+  switch (sweep.design) {
+    case DesignKind::List:
+      return sweep.parameters.empty() ? 0 : sweep.parameters.front().values.size();
+    case DesignKind::Grid: {
+      // Saturates above 2^31 runs (the most a sweep may have), so it cannot overflow.
+      std::uint64_t points = 1;
+      for (const auto& p : sweep.parameters) {
+        points = std::min<std::uint64_t>(points * p.values.size(), std::uint64_t{kMaxRuns} + 1);
+      }
+      return points;
+    }
+    case DesignKind::LatinHypercube:
+    case DesignKind::Sobol:
+      return static_cast<std::uint64_t>(sweep.points);
+    case DesignKind::Saltelli:
+      return static_cast<std::uint64_t>(sweep.points) * (k + 2);
+    case DesignKind::Morris:
+      return static_cast<std::uint64_t>(sweep.trajectories) * (k + 1);
+  }
+  return 0;
 }
 
 std::vector<DesignPoint> design_points(const SweepSpec& sweep) {

@@ -74,6 +74,9 @@ SweepSpec parse_sweep(std::string_view text, const std::string& path_for_message
                       std::optional<int> steps_override = std::nullopt,
                       const ModuleRegistry& registry = ModuleRegistry::instance());
 
+// How many points the design has (what design_points returns, without building them).
+std::uint64_t design_point_count(const SweepSpec& sweep);
+
 // The design points in design order (deterministic in the sweep seed).
 std::vector<DesignPoint> design_points(const SweepSpec& sweep);
 

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
 
 #include <optional>
 
+#include "sim/parallel.h"
 #include "support/bitwise.h"
 #include "support/spec_builder.h"
 #include "support/trade_harness.h"
@@ -297,8 +297,9 @@ std::vector<Trace> run_replicates(const ScenarioSpec& spec, int threads) {
   const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   std::vector<Trace> out(static_cast<std::size_t>(spec.replicates));
   const auto cap = busy_capacity();
-  tbb::parallel_for(0, spec.replicates, [&](int r) {
-    out[static_cast<std::size_t>(r)] = run_pinned(spec, cap, static_cast<std::uint32_t>(r));
+  // One replicate a chunk, as the engine runs replicates.
+  parallel_chunks(out.size(), 1, [&](std::size_t r, std::size_t /*end*/) {
+    out[r] = run_pinned(spec, cap, static_cast<std::uint32_t>(r));
   });
   return out;
 }

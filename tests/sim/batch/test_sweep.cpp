@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "sim/batch/sweep.h"
@@ -315,6 +316,67 @@ TEST(SweepFile, ABrokenBaseScenarioIsReportedAtItsOwnLine) {
     EXPECT_EQ(e.line(), 1) << e.what();
     EXPECT_NE(std::string(e.what()).find("cannot read the base scenario"), std::string::npos) << e.what();
   }
+}
+
+TEST(SweepFile, ABaseScenarioThatIsNotARegularFileIsRefusedWithoutReadingIt) {
+  // Reading /dev/zero as the base scenario used to grow memory until the process died.
+  testing::TempDir dir;
+  for (const std::string& base : {std::string("/dev/zero"), dir.path().string()}) {
+    SCOPED_TRACE(base);
+    try {
+      static_cast<void>(parse_sweep("scenario: " + base +
+                                        "\nseed: 1\ndesign: grid\nparameters:\n"
+                                        "  reintegration.referral_rate: {values: [0.1]}\n",
+                                    "sweep.yaml"));
+      ADD_FAILURE() << "no error";
+    } catch (const ScenarioError& e) {
+      EXPECT_EQ(e.line(), 1) << e.what();
+      EXPECT_EQ(e.key_path(), "scenario") << e.what();
+      EXPECT_NE(std::string(e.what()).find("is not a regular file"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(SweepFile, ASecondDocumentAnAliasBombOrDeepNestingIsRefused) {
+  const std::string p = "parameters:\n  reintegration.referral_rate: {values: [0.1]}\n";
+  // yaml-cpp's Load would read the first document and silently drop the rest.
+  expect_error("design: grid\n" + p + "---\ndesign: list\n", 5, "", "expected one YAML document");
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'i'; ++c) {
+    const std::string prev(1, static_cast<char>(c - 1));
+    bomb += std::string(1, c) + ": &" + std::string(1, c) + " [";
+    for (int i = 0; i < 10; ++i) bomb += (i > 0 ? ", *" : "*") + prev;
+    bomb += "]\n";
+  }
+  try {
+    static_cast<void>(sweep(bomb + "design: grid\n" + p));
+    ADD_FAILURE() << "no error";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("alias bomb"), std::string::npos) << e.what();
+  }
+  expect_error("design: grid\nmetrics: " + std::string(100, '[') + std::string(100, ']') + "\n" + p, 2, "",
+               "nests deeper than 64");
+}
+
+TEST(SweepFile, ASweepWhoseRunsDoNotFitInMemoryIsRefusedWithTheEstimate) {
+  // 100,000 points x 10 replicates: about 35 MiB of points and runs, above a 1 MiB limit.
+  ::setenv("PARTNERSIM_MEMORY_LIMIT", "1048576", 1);  // NOLINT(concurrency-mt-unsafe): one thread here
+  try {
+    static_cast<void>(
+        sweep("design: latin_hypercube\npoints: 100000\nreplicates: 10\nparameters:\n"
+              "  reintegration.referral_rate: {min: 0.01, max: 0.1, unit: 1/month}\n"));
+    ADD_FAILURE() << "no error";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("100000 points x 10 replicates; listing its runs would need about 35 MiB"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("allows 1 MiB"), std::string::npos) << e.what();
+  }
+  ::unsetenv("PARTNERSIM_MEMORY_LIMIT");  // NOLINT(concurrency-mt-unsafe)
+  EXPECT_EQ(design_points(sweep("design: latin_hypercube\npoints: 1000\nreplicates: 10\nparameters:\n"
+                                "  reintegration.referral_rate: {min: 0.01, max: 0.1, unit: 1/month}\n"))
+                .size(),
+            1000U);
 }
 
 }  // namespace

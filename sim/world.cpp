@@ -373,7 +373,7 @@ void World::restore_state(StateReader& in) {
   }
   in.get(programme_windows_);
   if (programme_windows_.size() != spec_->programmes.size()) fail("funding programmes do not match the scenario");
-  graph_.swap(graph);  // adjacency_list has no move assignment: a copy would double the memory
+  graph_.swap(graph);           // adjacency_list has no move assignment: a copy would double the memory
   active_ties_ = ActiveTies();  // it pointed into the old graph: read the new one from scratch
   people_ = std::move(people);
   params_ = std::move(params);

@@ -51,13 +51,18 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario)");
   run_cmd->add_option("--replicates", run.replicates, "Replicates (overrides the scenario)")
       ->check(CLI::PositiveNumber);
-  run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   run_cmd->add_option("--set", run.set, "Override a module parameter: module.param=value (repeatable)");
-  run_cmd->add_flag("--force", run.force, "Replace an existing result file (only once the new one is complete)");
-  run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary line");
-  run_cmd->add_flag("--check", run.check,
-                    "Verify invariants after every module's work (people, money, ties, stocks); stop on the first "
-                    "violation (also on when PARTNERSIM_CHECK=1)");
+  // How a run is executed and written: the same for run and fork.
+  const auto add_execution_options = [](CLI::App* cmd, RunOptions& options) {
+    cmd->add_option("--threads", options.threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--force", options.force, "Replace an existing result file (only once the new one is complete)");
+    cmd->add_flag("-q,--quiet", options.quiet, "No progress bar and no summary line");
+    cmd->add_flag("--check", options.check,
+                  "Verify invariants after every module's work (people, money, ties, stocks); stop on the first "
+                  "violation (also on when PARTNERSIM_CHECK=1)");
+    cmd->add_flag("--profile", options.profile, "Print the time spent per phase, module and output at the end");
+  };
+  add_execution_options(run_cmd, run);
 
   const auto add_checkpoint_options = [](CLI::App* cmd, RunOptions& options) {
     cmd->add_option("--checkpoint-every", options.checkpoint_every,
@@ -80,12 +85,7 @@ int main(int argc, char** argv) {
                        "Change a module parameter from the month after the checkpoint: module.param=value "
                        "(repeatable)");
   fork_cmd->add_option("-o,--output", fork.run.output, "Result file of the fork")->required();
-  fork_cmd->add_option("--threads", fork.run.threads, "Worker threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
-  fork_cmd->add_flag("--force", fork.run.force, "Replace an existing result file (only once the new one is complete)");
-  fork_cmd->add_flag("-q,--quiet", fork.run.quiet, "No progress bar and no summary line");
-  fork_cmd->add_flag("--check", fork.run.check, "Verify invariants after every module's work (as for run)");
-  fork_cmd->add_flag("--profile", fork.run.profile, "Print the time spent per phase, module and output at the end");
+  add_execution_options(fork_cmd, fork.run);
   add_checkpoint_options(fork_cmd, fork.run);
 
   CompareOptions compare;
@@ -104,7 +104,6 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   compare_cmd->add_flag("--force", compare.force, "Replace existing results and comparison in the folder");
   compare_cmd->add_flag("-q,--quiet", compare.quiet, "No progress bar and no closing line (the table is printed)");
-  run_cmd->add_flag("--profile", run.profile, "Print the time spent per phase, module and output at the end");
 
   std::string validate_path;
   auto* validate_cmd = cli.add_subcommand("validate", "Check a scenario file without running it");

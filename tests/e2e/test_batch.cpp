@@ -7,10 +7,14 @@
 #include <csignal>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <thread>
+#include <vector>
 #include <unistd.h>
 
 #include "sim/batch/batch.h"
@@ -252,6 +256,97 @@ metrics: [people_employed_social, cooperatives_active]
       EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
     }
   }
+}
+
+// The processes whose parent is `parent` (from /proc/*/stat), e.g. a batch's workers.
+std::vector<pid_t> child_processes(pid_t parent) {
+  std::vector<pid_t> children;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "stat");
+    std::string stat;
+    std::getline(in, stat);
+    // pid (comm) state ppid ...: comm may hold spaces, so read after its closing bracket.
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    char state = 0;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent) children.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return children;
+}
+
+TEST(Batch, AWorkerProcessThatDiesFailsOnlyItsRunAndTheSameCommandRedoesIt) {
+  const SweepFolder f(R"(scenario: tiny.yaml
+seed: 4
+replicates: 20
+design: list
+parameters:
+  reintegration.referral_rate: {values: [0.05, 0.2]}
+metrics: [people_employed_social, cooperatives_active]
+)");
+  ASSERT_EQ(run_cli(batch(f.sweep(), f.out("whole"), "--jobs 2")).code, 0);
+
+  const std::string out = f.out("crashed");
+  const std::string err = f.out("crashed.err");
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    const int log = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(null, STDOUT_FILENO);
+    dup2(log, STDERR_FILENO);
+    execl(PARTNERSIM_BIN, PARTNERSIM_BIN, "batch", f.sweep().c_str(), "-o", out.c_str(), "--jobs", "2",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Once two runs are done, each of the two workers holds one of the 38 runs left: kill one
+  // as a crash would (no chance to clean up).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::vector<pid_t> workers;
+  while (std::chrono::steady_clock::now() < deadline) {
+    workers = child_processes(child);
+    if (workers.size() == 2 && count_run_files(out) >= 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(workers.size(), 2U) << "the batch did not start two workers";
+  ASSERT_LT(count_run_files(out), 38U) << "the batch finished before a worker could be killed";
+  ASSERT_EQ(kill(workers.front(), SIGKILL), 0);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1) << "some runs failed";
+  std::ifstream in(err);
+  const std::string message((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(message.find("1 run(s) failed"), std::string::npos) << message;
+
+  // The other worker finished every other run; the lost run is recorded with the cause.
+  const SweepIndex index = read_sweep_index(out + "/sweep.h5");
+  EXPECT_EQ(index.attributes.at("complete"), "1");
+  EXPECT_EQ(index.attributes.at("runs_failed"), "1");
+  EXPECT_EQ(index.attributes.at("runs_done"), "39");
+  std::size_t failed = 0;
+  for (std::size_t i = 0; i < index.status.size(); ++i) {
+    if (index.status[i] != 1) continue;
+    ++failed;
+    EXPECT_NE(index.message[i].find("worker process " + std::to_string(workers.front())), std::string::npos)
+        << index.message[i];
+    EXPECT_NE(index.message[i].find("killed by signal 9"), std::string::npos) << index.message[i];
+  }
+  EXPECT_EQ(failed, 1U);
+  for (const auto& e : fs::directory_iterator(out + "/runs")) {
+    EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+  }
+
+  // The same command redoes the failed run: the sweep then equals one that never crashed.
+  const auto redone = run_cli(batch(f.sweep(), out, "--jobs 2"));
+  ASSERT_EQ(redone.code, 0) << redone.err;
+  EXPECT_EQ(count_run_files(out), 40U);
+  expect_same_index(out + "/sweep.h5", f.out("whole") + "/sweep.h5");
 }
 
 TEST(Batch, SigtermStopsCleanlyAndTheSameCommandFinishes) {

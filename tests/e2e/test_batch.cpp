@@ -14,8 +14,8 @@
 #include <string>
 #include <sys/wait.h>
 #include <thread>
-#include <vector>
 #include <unistd.h>
+#include <vector>
 
 #include "sim/batch/batch.h"
 #include "sim/output/result_file.h"

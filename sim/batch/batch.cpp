@@ -116,13 +116,43 @@ class IndexWriter {
     if (n > 0) h5::check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), path_, "write", name);
     text_attr(ds.get(), "description", description);
   }
-  void strings(hid_t parent, const std::string& name, const std::vector<std::string>& values,
-               const std::string& description) const {
-    std::vector<const char*> ptrs;
-    ptrs.reserve(values.size());
-    for (const auto& v : values) ptrs.push_back(v.c_str());
-    const Handle type = text_type();
-    column(parent, name, type.get(), type.get(), ptrs.data(), ptrs.size(), description);
+  // A dataset of `n` rows (of `cols` values each, or one value if `cols` is 0) written a block
+  // of rows at a time with write_rows. Each chunk is one block, written once and whole, so no
+  // chunk cache is needed: without one, memory does not grow with the number of datasets.
+  Handle rows(hid_t parent, const std::string& name, hid_t file_type, hsize_t n, hsize_t cols,
+              const std::string& description) const {
+    const int rank = cols > 0 ? 2 : 1;
+    const hsize_t dims[2] = {n, cols};
+    const Handle space = h5::dataspace(H5Screate_simple(rank, dims, nullptr), path_, "create a dataspace");
+    const Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE), path_, "create dataset properties");
+    if (n > 0) {
+      const hsize_t chunk[2] = {std::min<hsize_t>(n, kIndexBlockRows), std::max<hsize_t>(cols, 1)};
+      h5::check(H5Pset_chunk(dcpl.get(), rank, chunk), path_, "set chunks");
+      if (H5Tget_class(file_type) == H5T_FLOAT) {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        h5::check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &nan), path_, "set the fill value");
+      }
+      if (H5Tis_variable_str(file_type) <= 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+        h5::check(H5Pset_deflate(dcpl.get(), 4), path_, "set compression");
+      }
+    }
+    const Handle dapl = h5::plist(H5Pcreate(H5P_DATASET_ACCESS), path_, "create dataset access properties");
+    h5::check(H5Pset_chunk_cache(dapl.get(), 0, 0, 1.0), path_, "turn the chunk cache off");
+    Handle ds =
+        h5::dataset(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()),
+                    path_, "create dataset " + name);
+    if (!description.empty()) text_attr(ds.get(), "description", description);
+    return ds;
+  }
+  // Writes rows [first, first + count) of a dataset made by rows().
+  void write_rows(hid_t ds, hid_t mem_type, hsize_t first, hsize_t count, hsize_t cols, const void* data) const {
+    const int rank = cols > 0 ? 2 : 1;
+    const Handle fspace = h5::dataspace(H5Dget_space(ds), path_, "get a dataspace");
+    const hsize_t start[2] = {first, 0};
+    const hsize_t shape[2] = {count, cols};
+    h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, shape, nullptr), path_, "select rows");
+    const Handle mspace = h5::dataspace(H5Screate_simple(rank, shape, nullptr), path_, "create a dataspace");
+    h5::check(H5Dwrite(ds, mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, data), path_, "write rows");
   }
   void text(hid_t parent, const char* name, const std::string& value, const std::string& description) const {
     const Handle type = text_type();
@@ -332,32 +362,7 @@ void Batch::write_index() const {
     for (const auto& m : all) metric_names.push_back(m.name);
   }
 
-  // The design table, with each run's status.
-  std::vector<std::int64_t> run(n), point(n), replicate(n), group(n), position(n), factor(n), status_code(n);
-  std::vector<std::uint64_t> seed(n);
-  std::vector<std::string> message(n), file(n);
-  std::int64_t done = 0;
-  std::int64_t failed = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const SweepRun& r = runs_[i];
-    const DesignPoint& p = points_[r.point];
-    run[i] = static_cast<std::int64_t>(r.id);
-    point[i] = r.point;
-    replicate[i] = r.replicate;
-    group[i] = p.group;
-    position[i] = p.position;
-    factor[i] = p.factor;
-    seed[i] = r.seed;
-    const RunStatus s = status(r.id, &message[i]);
-    status_code[i] = static_cast<std::int64_t>(s);
-    if (s == RunStatus::Done) {
-      file[i] = fs::relative(run_file(r.id), dir_).string();
-      ++done;
-    }
-    if (s == RunStatus::Failed) ++failed;
-  }
-  const auto missing = static_cast<std::int64_t>(n) - done - failed;
-
+  bool complete = false;
   try {
     const Handle fapl = h5::file_access(temp);
     const Handle fcpl = h5::plist(H5Pcreate(H5P_FILE_CREATE), temp, "create file properties");
@@ -375,12 +380,8 @@ void Batch::write_index() const {
     w.int_attr(root, "replicates", sweep_.replicates);
     w.int_attr(root, "points", static_cast<std::int64_t>(points_.size()));
     w.int_attr(root, "runs", static_cast<std::int64_t>(n));
-    w.int_attr(root, "runs_done", done);
-    w.int_attr(root, "runs_failed", failed);
-    w.int_attr(root, "runs_missing", missing);
     w.int_attr(root, "steps", static_cast<std::int64_t>(steps));
     w.int_attr(root, "common_random_numbers", sweep_.common_random_numbers ? 1 : 0);
-    w.int_attr(root, "complete", missing == 0 ? 1 : 0);
     std::string parameter_names;
     for (const auto& p : sweep_.parameters) parameter_names += (parameter_names.empty() ? "" : " ") + p.name;
     w.text_attr(root, "parameters", parameter_names);
@@ -391,39 +392,38 @@ void Batch::write_index() const {
       const Handle s = w.group(root, "scenario");
       w.text(s.get(), "source", sweep_.scenario_text, "The base scenario file, verbatim");
     }
-    {
-      const Handle g = w.group(root, "design");
-      w.text_attr(g.get(), "description", "One row per run: where it sits in the design, its seed and status");
-      w.column(g.get(), "run", H5T_STD_I64LE, H5T_NATIVE_INT64, run.data(), n,
-               "Run id (point * replicates + replicate)");
-      w.column(g.get(), "point", H5T_STD_I64LE, H5T_NATIVE_INT64, point.data(), n, "Design point");
-      w.column(g.get(), "replicate", H5T_STD_I64LE, H5T_NATIVE_INT64, replicate.data(), n, "Replicate of the point");
-      w.column(g.get(), "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, seed.data(), n, "Seed of the run");
-      w.column(g.get(), "group", H5T_STD_I64LE, H5T_NATIVE_INT64, group.data(), n,
-               "morris: trajectory; saltelli: base row; otherwise the point");
-      w.column(g.get(), "position", H5T_STD_I64LE, H5T_NATIVE_INT64, position.data(), n,
-               "morris: step in the trajectory; saltelli: 0 A, 1 B, 2+i AB_i; otherwise 0");
-      w.column(g.get(), "factor", H5T_STD_I64LE, H5T_NATIVE_INT64, factor.data(), n,
-               "morris: parameter moved to reach this point; saltelli: i of AB_i; otherwise -1");
-      w.column(g.get(), "status", H5T_STD_I64LE, H5T_NATIVE_INT64, status_code.data(), n,
-               "0 done, 1 failed, 2 missing");
-      w.strings(g.get(), "message", message, "Why the run failed, or empty");
-      w.strings(g.get(), "file", file, "Result file of the run, relative to the sweep folder, or empty");
-      for (std::size_t j = 0; j < sweep_.parameters.size(); ++j) {
-        std::vector<double> v(n);
-        for (std::size_t i = 0; i < n; ++i) v[i] = points_[runs_[i].point].values[j];
-        const auto& p = sweep_.parameters[j];
-        w.column(g.get(), p.name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data(), n,
-                 "Value of " + p.name + " (" + p.spec->unit + ")");
-        // The range the design spans (for normalising elementary effects).
-        const bool listed = !p.values.empty();
-        const double lo = listed ? *std::min_element(p.values.begin(), p.values.end()) : p.min;
-        const double hi = listed ? *std::max_element(p.values.begin(), p.values.end()) : p.max;
-        const Handle ds = h5::dataset(H5Dopen2(g.get(), p.name.c_str(), H5P_DEFAULT), temp, "open " + p.name);
-        w.double_attr(ds.get(), "min", lo);
-        w.double_attr(ds.get(), "max", hi);
-        w.text_attr(ds.get(), "unit", p.spec->unit);
-      }
+
+    // The design table (one row per run, with its status) and the key metrics ([run, step])
+    // are written a block of runs at a time, so the index's memory does not grow with the
+    // sweep: nothing here holds a value per run of the whole sweep.
+    const Handle design_g = w.group(root, "design");
+    w.text_attr(design_g.get(), "description", "One row per run: where it sits in the design, its seed and status");
+    const hid_t dg = design_g.get();
+    const Handle text_t = w.text_type();
+    const Handle run_ds = w.rows(dg, "run", H5T_STD_I64LE, n, 0, "Run id (point * replicates + replicate)");
+    const Handle point_ds = w.rows(dg, "point", H5T_STD_I64LE, n, 0, "Design point");
+    const Handle replicate_ds = w.rows(dg, "replicate", H5T_STD_I64LE, n, 0, "Replicate of the point");
+    const Handle seed_ds = w.rows(dg, "seed", H5T_STD_U64LE, n, 0, "Seed of the run");
+    const Handle group_ds =
+        w.rows(dg, "group", H5T_STD_I64LE, n, 0, "morris: trajectory; saltelli: base row; otherwise the point");
+    const Handle position_ds = w.rows(dg, "position", H5T_STD_I64LE, n, 0,
+                                      "morris: step in the trajectory; saltelli: 0 A, 1 B, 2+i AB_i; otherwise 0");
+    const Handle factor_ds = w.rows(dg, "factor", H5T_STD_I64LE, n, 0,
+                                    "morris: parameter moved to reach this point; saltelli: i of AB_i; otherwise -1");
+    const Handle status_ds = w.rows(dg, "status", H5T_STD_I64LE, n, 0, "0 done, 1 failed, 2 missing");
+    const Handle message_ds = w.rows(dg, "message", text_t.get(), n, 0, "Why the run failed, or empty");
+    const Handle file_ds =
+        w.rows(dg, "file", text_t.get(), n, 0, "Result file of the run, relative to the sweep folder, or empty");
+    std::vector<Handle> value_ds;
+    for (const auto& p : sweep_.parameters) {
+      value_ds.push_back(w.rows(dg, p.name, H5T_IEEE_F64LE, n, 0, "Value of " + p.name + " (" + p.spec->unit + ")"));
+      // The range the design spans (for normalising elementary effects).
+      const bool listed = !p.values.empty();
+      const double lo = listed ? *std::min_element(p.values.begin(), p.values.end()) : p.min;
+      const double hi = listed ? *std::max_element(p.values.begin(), p.values.end()) : p.max;
+      w.double_attr(value_ds.back().get(), "min", lo);
+      w.double_attr(value_ds.back().get(), "max", hi);
+      w.text_attr(value_ds.back().get(), "unit", p.spec->unit);
     }
 
     const Handle metrics_g = w.group(root, "metrics");
@@ -440,59 +440,78 @@ void Batch::write_index() const {
       w.column(metrics_g.get(), "month", type.get(), type.get(), months.data(), steps, "Calendar month of each step");
     }
     std::vector<Handle> datasets;
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    const hsize_t rows_per_chunk = std::clamp<hsize_t>(n, 1, kIndexBlockRows);
     for (const auto& name : metric_names) {
-      const hsize_t dims[2] = {n, steps};
-      const Handle space = h5::dataspace(H5Screate_simple(2, dims, nullptr), temp, "create a dataspace");
-      const Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE), temp, "create dataset properties");
-      const hsize_t chunk[2] = {rows_per_chunk, std::max<hsize_t>(steps, 1)};
-      h5::check(H5Pset_chunk(dcpl.get(), 2, chunk), temp, "set chunks");
-      h5::check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &nan), temp, "set the fill value");
-      if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) h5::check(H5Pset_deflate(dcpl.get(), 4), temp, "set compression");
-      // Each chunk is written once, whole: a cache of two chunks keeps the index's memory
-      // independent of the number of runs (HDF5's default of 1 MB per dataset would not).
-      const Handle dapl = h5::plist(H5Pcreate(H5P_DATASET_ACCESS), temp, "create dataset access properties");
-      h5::check(
-          H5Pset_chunk_cache(dapl.get(), 101, 2 * rows_per_chunk * std::max<hsize_t>(steps, 1) * sizeof(double), 1.0),
-          temp, "set the chunk cache");
-      Handle ds = h5::dataset(
-          H5Dcreate2(metrics_g.get(), name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()),
-          temp, "create /metrics/" + name);
       const auto it = std::find_if(all.begin(), all.end(), [&](const MetricSpec& m) { return m.name == name; });
-      if (it != all.end()) {
-        w.text_attr(ds.get(), "unit", it->unit);
-        w.text_attr(ds.get(), "description", it->description + " [run, step]");
-      }
-      datasets.push_back(std::move(ds));
+      datasets.push_back(w.rows(metrics_g.get(), name, H5T_IEEE_F64LE, n, steps,
+                                it != all.end() ? it->description + " [run, step]" : std::string()));
+      if (it != all.end()) w.text_attr(datasets.back().get(), "unit", it->unit);
     }
 
-    // Gathered a block of runs at a time, so memory does not grow with the sweep.
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::int64_t done = 0;
+    std::int64_t failed = 0;
+    std::vector<std::int64_t> run(kIndexBlockRows), point(kIndexBlockRows), replicate(kIndexBlockRows),
+        group(kIndexBlockRows), position(kIndexBlockRows), factor(kIndexBlockRows), status_code(kIndexBlockRows);
+    std::vector<std::uint64_t> seed(kIndexBlockRows);
+    std::vector<std::string> message(kIndexBlockRows), file(kIndexBlockRows);
+    std::vector<const char*> message_ptr(kIndexBlockRows), file_ptr(kIndexBlockRows);
+    std::vector<double> values(kIndexBlockRows);
     std::vector<std::vector<double>> block(metric_names.size());
     for (hsize_t first = 0; first < n; first += kIndexBlockRows) {
       const hsize_t rows = std::min<hsize_t>(kIndexBlockRows, n - first);
       for (auto& b : block) b.assign(rows * steps, nan);
       for (hsize_t row = 0; row < rows; ++row) {
-        const std::size_t i = first + row;
-        if (status_code[i] != static_cast<std::int64_t>(RunStatus::Done)) continue;
-        const std::string path = run_file(runs_[i].id);
-        const Handle run_h = open_run_file(path);
-        for (std::size_t m = 0; m < metric_names.size(); ++m) {
-          read_run_metric(run_h.get(), path, metric_names[m], &block[m][row * steps], steps);
+        const SweepRun& r = runs_[first + row];
+        const DesignPoint& p = points_[r.point];
+        run[row] = static_cast<std::int64_t>(r.id);
+        point[row] = r.point;
+        replicate[row] = r.replicate;
+        group[row] = p.group;
+        position[row] = p.position;
+        factor[row] = p.factor;
+        seed[row] = r.seed;
+        message[row].clear();
+        file[row].clear();
+        const RunStatus s = status(r.id, &message[row]);
+        status_code[row] = static_cast<std::int64_t>(s);
+        if (s == RunStatus::Failed) ++failed;
+        if (s == RunStatus::Done) {
+          ++done;
+          file[row] = fs::relative(run_file(r.id), dir_).string();
+          const std::string path = run_file(r.id);
+          const Handle run_h = open_run_file(path);
+          for (std::size_t m = 0; m < metric_names.size(); ++m) {
+            read_run_metric(run_h.get(), path, metric_names[m], &block[m][row * steps], steps);
+          }
         }
+        message_ptr[row] = message[row].c_str();
+        file_ptr[row] = file[row].c_str();
+      }
+      w.write_rows(run_ds.get(), H5T_NATIVE_INT64, first, rows, 0, run.data());
+      w.write_rows(point_ds.get(), H5T_NATIVE_INT64, first, rows, 0, point.data());
+      w.write_rows(replicate_ds.get(), H5T_NATIVE_INT64, first, rows, 0, replicate.data());
+      w.write_rows(seed_ds.get(), H5T_NATIVE_UINT64, first, rows, 0, seed.data());
+      w.write_rows(group_ds.get(), H5T_NATIVE_INT64, first, rows, 0, group.data());
+      w.write_rows(position_ds.get(), H5T_NATIVE_INT64, first, rows, 0, position.data());
+      w.write_rows(factor_ds.get(), H5T_NATIVE_INT64, first, rows, 0, factor.data());
+      w.write_rows(status_ds.get(), H5T_NATIVE_INT64, first, rows, 0, status_code.data());
+      w.write_rows(message_ds.get(), text_t.get(), first, rows, 0, message_ptr.data());
+      w.write_rows(file_ds.get(), text_t.get(), first, rows, 0, file_ptr.data());
+      for (std::size_t j = 0; j < sweep_.parameters.size(); ++j) {
+        for (hsize_t row = 0; row < rows; ++row) values[row] = points_[runs_[first + row].point].values[j];
+        w.write_rows(value_ds[j].get(), H5T_NATIVE_DOUBLE, first, rows, 0, values.data());
       }
       for (std::size_t m = 0; m < metric_names.size(); ++m) {
-        const Handle fspace = h5::dataspace(H5Dget_space(datasets[m].get()), temp, "get a dataspace");
-        const hsize_t start[2] = {first, 0};
-        const hsize_t count[2] = {rows, steps};
-        h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), temp,
-                  "select rows");
-        const Handle mspace = h5::dataspace(H5Screate_simple(2, count, nullptr), temp, "create a dataspace");
-        h5::check(
-            H5Dwrite(datasets[m].get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, block[m].data()),
-            temp, "write /metrics/", metric_names[m]);
+        w.write_rows(datasets[m].get(), H5T_NATIVE_DOUBLE, first, rows, steps, block[m].data());
       }
     }
+    const auto missing = static_cast<std::int64_t>(n) - done - failed;
+    w.int_attr(root, "runs_done", done);
+    w.int_attr(root, "runs_failed", failed);
+    w.int_attr(root, "runs_missing", missing);
+    w.int_attr(root, "complete", missing == 0 ? 1 : 0);
+    complete = missing == 0;
+
     for (auto& ds : datasets) h5::check(ds.close(), temp, "close a dataset");
     h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL), temp, "flush");
     h5::check(file_h.close(), temp, "close");
@@ -507,7 +526,7 @@ void Batch::write_index() const {
     fs::remove(temp, ec);
     throw OutputError(target.string() + ": cannot move the index into place (" + ec.message() + ")");
   }
-  if (missing == 0) {
+  if (complete) {
     // Every run is accounted for, so no process is writing one: what is left of killed
     // processes can go.
     for (const auto& entry : fs::directory_iterator(fs::path(dir_) / "runs", ec)) {

@@ -123,7 +123,7 @@ int batch_command(const BatchOptions& options, const MpiSession& mpi) {
   std::vector<std::uint64_t> pending;
   if (leader) pending = batch->pending_runs(shard, shards);
   const auto to_run = static_cast<std::int64_t>(pending.size());
-  const std::size_t total = batch->runs().size();
+  const std::uint64_t total = batch->run_count();
   BatchOutcome outcome;
   try {
     ProgressBar bar(to_run, leader && !options.quiet && isatty(STDERR_FILENO) != 0, "runs");
@@ -176,10 +176,11 @@ int batch_command(const BatchOptions& options, const MpiSession& mpi) {
   }
   if (!options.quiet) {
     std::printf(
-        "partnersim batch: %zu runs (%zu points x %d replicates), %llu run now in %.2f s (%.2f runs/s), "
+        "partnersim batch: %llu runs (%zu points x %d replicates), %llu run now in %.2f s (%.2f runs/s), "
         "%llu failed -> %s\n",
-        total, batch->points().size(), batch->sweep().replicates, static_cast<unsigned long long>(ran), seconds,
-        seconds > 0 ? static_cast<double>(ran) / seconds : 0.0, static_cast<unsigned long long>(failed), where.c_str());
+        static_cast<unsigned long long>(total), batch->points().size(), batch->sweep().replicates,
+        static_cast<unsigned long long>(ran), seconds, seconds > 0 ? static_cast<double>(ran) / seconds : 0.0,
+        static_cast<unsigned long long>(failed), where.c_str());
   }
   if (failed > 0) {
     print_error(std::to_string(failed) + " run(s) failed; their messages are in " + options.output +

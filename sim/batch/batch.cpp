@@ -199,13 +199,21 @@ Batch::Batch(SweepSpec sweep, std::string output_dir, std::string command_line, 
       command_line_(std::move(command_line)),
       version_(std::move(version)) {
   points_ = design_points(sweep_);
-  runs_ = sweep_runs(sweep_, points_.size());
+  run_count_ = std::uint64_t{points_.size()} * static_cast<std::uint64_t>(sweep_.replicates);
   fingerprint_ = sweep_fingerprint(sweep_);
   ScenarioOverrides overrides;
   overrides.steps = sweep_.steps;
   overrides.replicates = 1;
   base_ = parse_scenario(sweep_.scenario_text, sweep_.scenario_path, overrides);
   scenarios_ = std::make_shared<const RunScenarios>(sweep_);
+}
+
+SweepRun Batch::run(std::uint64_t id) const {
+  if (id >= run_count_) {
+    throw std::out_of_range("run " + std::to_string(id) + " is not in the sweep (" + std::to_string(run_count_) +
+                            " runs)");
+  }
+  return sweep_run(sweep_, id);
 }
 
 std::string Batch::run_file(std::uint64_t id) const {
@@ -276,12 +284,12 @@ std::vector<std::uint64_t> Batch::pending_runs(int shard, int shards) const {
 
 std::uint64_t Batch::unfinished_runs() const {
   std::uint64_t n = 0;
-  for (const auto& run : runs_) n += status(run.id) == RunStatus::Missing ? 1 : 0;
+  for (std::uint64_t id = 0; id < run_count_; ++id) n += status(id) == RunStatus::Missing ? 1 : 0;
   return n;
 }
 
 bool Batch::execute_run(std::uint64_t id, const std::atomic<bool>* stop) const {
-  const SweepRun& run = runs_.at(id);
+  const SweepRun run = this->run(id);
   const DesignPoint& point = points_.at(run.point);
   const std::vector<std::string> set = point_overrides(sweep_, point);
   std::string varied;
@@ -353,7 +361,7 @@ void Batch::write_index() const {
   const fs::path target = index_file();
   const std::string temp = (fs::path(dir_) / (".sweep.h5.partial-" + std::to_string(::getpid()))).string();
   const IndexWriter w(target.string());
-  const std::size_t n = runs_.size();
+  const std::uint64_t n = run_count_;
   const auto steps = static_cast<hsize_t>(base_.steps);
 
   std::vector<std::string> metric_names = sweep_.metrics;
@@ -450,7 +458,7 @@ void Batch::write_index() const {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     std::int64_t done = 0;
     std::int64_t failed = 0;
-    std::vector<std::int64_t> run(kIndexBlockRows), point(kIndexBlockRows), replicate(kIndexBlockRows),
+    std::vector<std::int64_t> run_id(kIndexBlockRows), point(kIndexBlockRows), replicate(kIndexBlockRows),
         group(kIndexBlockRows), position(kIndexBlockRows), factor(kIndexBlockRows), status_code(kIndexBlockRows);
     std::vector<std::uint64_t> seed(kIndexBlockRows);
     std::vector<std::string> message(kIndexBlockRows), file(kIndexBlockRows);
@@ -461,9 +469,9 @@ void Batch::write_index() const {
       const hsize_t rows = std::min<hsize_t>(kIndexBlockRows, n - first);
       for (auto& b : block) b.assign(rows * steps, nan);
       for (hsize_t row = 0; row < rows; ++row) {
-        const SweepRun& r = runs_[first + row];
+        const SweepRun r = run(first + row);
         const DesignPoint& p = points_[r.point];
-        run[row] = static_cast<std::int64_t>(r.id);
+        run_id[row] = static_cast<std::int64_t>(r.id);
         point[row] = r.point;
         replicate[row] = r.replicate;
         group[row] = p.group;
@@ -487,7 +495,7 @@ void Batch::write_index() const {
         message_ptr[row] = message[row].c_str();
         file_ptr[row] = file[row].c_str();
       }
-      w.write_rows(run_ds.get(), H5T_NATIVE_INT64, first, rows, 0, run.data());
+      w.write_rows(run_ds.get(), H5T_NATIVE_INT64, first, rows, 0, run_id.data());
       w.write_rows(point_ds.get(), H5T_NATIVE_INT64, first, rows, 0, point.data());
       w.write_rows(replicate_ds.get(), H5T_NATIVE_INT64, first, rows, 0, replicate.data());
       w.write_rows(seed_ds.get(), H5T_NATIVE_UINT64, first, rows, 0, seed.data());
@@ -498,7 +506,7 @@ void Batch::write_index() const {
       w.write_rows(message_ds.get(), text_t.get(), first, rows, 0, message_ptr.data());
       w.write_rows(file_ds.get(), text_t.get(), first, rows, 0, file_ptr.data());
       for (std::size_t j = 0; j < sweep_.parameters.size(); ++j) {
-        for (hsize_t row = 0; row < rows; ++row) values[row] = points_[runs_[first + row].point].values[j];
+        for (hsize_t row = 0; row < rows; ++row) values[row] = points_[run(first + row).point].values[j];
         w.write_rows(value_ds[j].get(), H5T_NATIVE_DOUBLE, first, rows, 0, values.data());
       }
       for (std::size_t m = 0; m < metric_names.size(); ++m) {

@@ -65,7 +65,10 @@ class Batch {
 
   [[nodiscard]] const SweepSpec& sweep() const { return sweep_; }
   [[nodiscard]] const std::vector<DesignPoint>& points() const { return points_; }
-  [[nodiscard]] const std::vector<SweepRun>& runs() const { return runs_; }
+  // Runs are computed from their id (sweep_run), not listed: a process of a sweep of any size
+  // holds no table of its runs.
+  [[nodiscard]] std::uint64_t run_count() const { return run_count_; }
+  [[nodiscard]] SweepRun run(std::uint64_t id) const;
   [[nodiscard]] const std::string& output_dir() const { return dir_; }
   [[nodiscard]] std::string run_file(std::uint64_t id) const;
   [[nodiscard]] std::string failure_file(std::uint64_t id) const;
@@ -101,7 +104,7 @@ class Batch {
   std::string command_line_;
   std::string version_;
   std::vector<DesignPoint> points_;
-  std::vector<SweepRun> runs_;
+  std::uint64_t run_count_ = 0;
   std::string fingerprint_;
   ScenarioSpec base_;  // the base scenario with the sweep's steps, for the index's months
   std::shared_ptr<const RunScenarios> scenarios_;

@@ -515,15 +515,18 @@ std::uint64_t run_seed(const SweepSpec& sweep, std::uint32_t point, std::uint32_
   return rng.next_u64();
 }
 
+SweepRun sweep_run(const SweepSpec& sweep, std::uint64_t id) {
+  const auto replicates = static_cast<std::uint64_t>(sweep.replicates);
+  const auto point = static_cast<std::uint32_t>(id / replicates);
+  const auto replicate = static_cast<std::uint32_t>(id % replicates);
+  return SweepRun{id, point, replicate, run_seed(sweep, point, replicate)};
+}
+
 std::vector<SweepRun> sweep_runs(const SweepSpec& sweep, std::size_t point_count) {
+  const std::uint64_t count = std::uint64_t{point_count} * static_cast<std::uint64_t>(sweep.replicates);
   std::vector<SweepRun> runs;
-  const auto replicates = static_cast<std::uint32_t>(sweep.replicates);
-  runs.reserve(point_count * replicates);
-  for (std::uint32_t p = 0; p < point_count; ++p) {
-    for (std::uint32_t r = 0; r < replicates; ++r) {
-      runs.push_back(SweepRun{std::uint64_t{p} * replicates + r, p, r, run_seed(sweep, p, r)});
-    }
-  }
+  runs.reserve(count);
+  for (std::uint64_t id = 0; id < count; ++id) runs.push_back(sweep_run(sweep, id));
   return runs;
 }
 

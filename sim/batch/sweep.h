@@ -84,6 +84,9 @@ std::vector<DesignPoint> design_points(const SweepSpec& sweep);
 // common random numbers are on).
 std::uint64_t run_seed(const SweepSpec& sweep, std::uint32_t point, std::uint32_t replicate);
 
+// Run `id` (point * replicates + replicate), computed rather than listed.
+SweepRun sweep_run(const SweepSpec& sweep, std::uint64_t id);
+
 // Every run, indexed by run id.
 std::vector<SweepRun> sweep_runs(const SweepSpec& sweep, std::size_t point_count);
 

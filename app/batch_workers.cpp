@@ -230,7 +230,11 @@ BatchOutcome run_in_worker_processes(const BatchOptions& options, const Batch& b
       int status = 0;
       while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
       }
-      if (w.run && !stopping) {
+      if (w.run && !stopping && batch.status(*w.run) == RunStatus::Done) {
+        // It died after its run's file was in place, before it could say so: the run is done.
+        ++outcome.ran;
+        on_finished(false);
+      } else if (w.run && !stopping) {
         const std::string why =
             "the worker process " + std::to_string(w.pid) + " running it " + describe_status(status);
         batch.record_failure(*w.run, why);

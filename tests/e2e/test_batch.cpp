@@ -314,6 +314,9 @@ metrics: [people_employed_social, cooperatives_active]
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   ASSERT_EQ(workers.size(), 2U) << "the batch did not start two workers";
+  // The worker that wrote the second file may not have said so yet: give it time to take its
+  // next run (a run takes far longer), so that whichever is killed dies inside a run.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ASSERT_LT(count_run_files(out), 38U) << "the batch finished before a worker could be killed";
   ASSERT_EQ(kill(workers.front(), SIGKILL), 0);
   int status = 0;

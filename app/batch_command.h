@@ -15,6 +15,9 @@ struct BatchOptions {
   std::optional<int> steps;
   std::string shard;  // "I/N", empty for the whole sweep
   bool index_only = false;
+  // With --jobs N > 1: each worker process is replaced by a fresh one after this many runs, so
+  // that slow growth of a process's memory (heap, HDF5) cannot add up over a long sweep.
+  int runs_per_process = 50;
   bool quiet = false;
   std::string command_line;
   std::string worker_pipes;  // "R,W": a worker process of another batch (app/batch_workers.h)

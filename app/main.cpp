@@ -133,6 +133,12 @@ int main(int argc, char** argv) {
   batch_cmd->add_option("--steps", batch.steps, "Number of monthly steps (overrides the sweep and scenario)")
       ->check(CLI::PositiveNumber);
   batch_cmd->add_option("--shard", batch.shard, "Run only shard I of N (I/N): runs whose id % N == I-1");
+  batch_cmd
+      ->add_option("--runs-per-process", batch.runs_per_process,
+                   "With --jobs N > 1: replace each worker process after this many runs (memory stays that of a "
+                   "short sweep)")
+      ->default_val(50)
+      ->check(CLI::Range(1, 1'000'000));
   batch_cmd->add_flag("--index-only", batch.index_only, "Only (re)write DIR/sweep.h5 from the runs present");
   batch_cmd->add_flag("-q,--quiet", batch.quiet, "No progress bar and no summary line");
   batch_cmd->add_option("--worker-pipes", batch.worker_pipes)->group("");  // internal: app/batch_workers.h

@@ -310,10 +310,6 @@ bool Batch::execute_run(std::uint64_t id, const std::atomic<bool>* stop) const {
   } catch (const std::exception& e) {
     failure = e.what();
   }
-  // HDF5 keeps what a run freed on free lists of its own, which grew a worker by about 1.5 MB
-  // over its first 1,500 runs: handing them back after each run keeps a long sweep's
-  // memory where a short one's is.
-  H5garbage_collect();
   std::error_code ec;
   if (failure.empty()) {
     fs::remove(failure_file(id), ec);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -223,6 +224,30 @@ int signal_batch_after_two_runs(const std::string& sweep, const std::string& out
   int status = 0;
   waitpid(child, &status, 0);
   return status;
+}
+
+TEST(Batch, WorkerProcessesAreReplacedAfterTheirShareOfRunsWithoutChangingResults) {
+  // 12 runs on 2 jobs, 4 runs per process: at least three processes run them, none runs more
+  // than 4, and the results are those of one job.
+  const SweepFolder f(R"(scenario: tiny.yaml
+seed: 6
+steps: 4
+replicates: 6
+design: list
+parameters:
+  reintegration.referral_rate: {values: [0.05, 0.2]}
+metrics: [people_employed_social]
+)");
+  ASSERT_EQ(run_cli(batch(f.sweep(), f.out("one"), "--jobs 1")).code, 0);
+  const auto two = run_cli(batch(f.sweep(), f.out("two"), "--jobs 2 --runs-per-process 4"));
+  ASSERT_EQ(two.code, 0) << two.err;
+  expect_same_index(f.out("one") + "/sweep.h5", f.out("two") + "/sweep.h5");
+  std::map<std::string, int> runs_by_process;
+  for (const auto& file : read_sweep_index(f.out("two") + "/sweep.h5").file) {
+    ++runs_by_process[read_result_info(f.out("two") + "/" + file).attributes.at("sweep_process")];
+  }
+  EXPECT_GE(runs_by_process.size(), 3U);
+  for (const auto& [process, runs] : runs_by_process) EXPECT_LE(runs, 4) << process;
 }
 
 TEST(Batch, AKilledBatchResumesToTheSameResultAsAnUninterruptedOne) {

@@ -373,6 +373,10 @@ void Batch::write_index() const {
   bool complete = false;
   try {
     const Handle fapl = h5::file_access(temp);
+    // The 1.10 file format indexes fixed-size chunked datasets with a fixed array; the older
+    // default's B-trees made the memory of writing the index grow with the number of runs
+    // (10 MB more for 10,000 runs than for 100; 2 MB with this format). Readable by HDF5 1.10+.
+    h5::check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110), temp, "choose the file format");
     const Handle fcpl = h5::plist(H5Pcreate(H5P_FILE_CREATE), temp, "create file properties");
     h5::check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), temp,
               "track link creation order");

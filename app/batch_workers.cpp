@@ -163,7 +163,7 @@ BatchOutcome run_in_worker_processes(const BatchOptions& options, const Batch& b
   // A worker process's memory creeps up over its first thousand runs or so (heap and HDF5
   // state: 31.2 MB after 50 Sopot runs, 32.4 MB after 4,000), so each is replaced after
   // options.runs_per_process runs (default 50): a sweep of any size then needs the memory of
-  // a short one, for one process start (about 25 ms) per 50 runs.
+  // a short one, for one process start (about 43 ms of CPU) per 50 runs.
   const auto runs_per_process = static_cast<std::uint64_t>(std::max(options.runs_per_process, 1));
 
   std::size_t next = 0;

@@ -72,31 +72,15 @@ class IndexWriter {
  public:
   explicit IndexWriter(std::string path) : path_(std::move(path)) {}
 
-  Handle text_type() const {
-    Handle t = h5::datatype(H5Tcopy(H5T_C_S1), path_, "create a string type");
-    h5::check(H5Tset_size(t.get(), H5T_VARIABLE), path_, "make a variable-length string type");
-    h5::check(H5Tset_cset(t.get(), H5T_CSET_UTF8), path_, "set a string type to UTF-8");
-    return t;
-  }
+  [[nodiscard]] Handle text_type() const { return h5::text_type(path_); }
   void text_attr(hid_t obj, const char* name, const std::string& value) const {
-    const Handle type = text_type();
-    const Handle space = h5::dataspace(H5Screate(H5S_SCALAR), path_, "create a dataspace");
-    const Handle attr = h5::attribute(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), path_,
-                                      std::string("create attribute ") + name);
-    const char* data = value.c_str();
-    h5::check(H5Awrite(attr.get(), type.get(), static_cast<const void*>(&data)), path_, "write attribute", name);
+    h5::write_text_attribute(obj, name, value, path_);
   }
   void int_attr(hid_t obj, const char* name, std::int64_t value) const {
-    const Handle space = h5::dataspace(H5Screate(H5S_SCALAR), path_, "create a dataspace");
-    const Handle attr = h5::attribute(H5Acreate2(obj, name, H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                                      path_, std::string("create attribute ") + name);
-    h5::check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), path_, "write attribute", name);
+    h5::write_int_attribute(obj, name, value, path_);
   }
   void double_attr(hid_t obj, const char* name, double value) const {
-    const Handle space = h5::dataspace(H5Screate(H5S_SCALAR), path_, "create a dataspace");
-    const Handle attr = h5::attribute(H5Acreate2(obj, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                                      path_, std::string("create attribute ") + name);
-    h5::check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), path_, "write attribute", name);
+    h5::write_double_attribute(obj, name, value, path_);
   }
   Handle group(hid_t parent, const char* name) const {
     const Handle gcpl = h5::plist(H5Pcreate(H5P_GROUP_CREATE), path_, "create group properties");

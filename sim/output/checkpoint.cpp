@@ -37,27 +37,14 @@ std::string join_ints(const std::vector<int>& values) {
   return out;
 }
 
-Handle text_type(const std::string& path) {
-  Handle t = h5::datatype(H5Tcopy(H5T_C_S1), path, "create a string type");
-  h5::check(H5Tset_size(t.get(), H5T_VARIABLE), path, "make a variable-length string type");
-  h5::check(H5Tset_cset(t.get(), H5T_CSET_UTF8), path, "set a string type to UTF-8");
-  return t;
-}
+using h5::text_type;
 
 void put_text(hid_t obj, const char* name, const std::string& value, const std::string& path) {
-  const Handle type = text_type(path);
-  const Handle space = h5::dataspace(H5Screate(H5S_SCALAR), path, "create a dataspace");
-  const Handle attr = h5::attribute(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), path,
-                                    std::string("create attribute ") + name);
-  const char* data = value.c_str();
-  h5::check(H5Awrite(attr.get(), type.get(), static_cast<const void*>(&data)), path, "write attribute", name);
+  h5::write_text_attribute(obj, name, value, path);
 }
 
 void put_int(hid_t obj, const char* name, std::int64_t value, const std::string& path) {
-  const Handle space = h5::dataspace(H5Screate(H5S_SCALAR), path, "create a dataspace");
-  const Handle attr = h5::attribute(H5Acreate2(obj, name, H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), path,
-                                    std::string("create attribute ") + name);
-  h5::check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), path, "write attribute", name);
+  h5::write_int_attribute(obj, name, value, path);
 }
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& what) {

@@ -4,6 +4,7 @@
 
 #include <hdf5.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -135,6 +136,36 @@ inline Handle file_access(std::string_view path) {
   check(H5Pset_file_locking(fapl.get(), true, true), path, "set file locking properties");
 #endif
   return fapl;
+}
+
+// A variable-length UTF-8 string type (text attributes and columns).
+inline Handle text_type(std::string_view path) {
+  Handle t = datatype(H5Tcopy(H5T_C_S1), path, "create a string type");
+  check(H5Tset_size(t.get(), H5T_VARIABLE), path, "make a variable-length string type");
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), path, "set a string type to UTF-8");
+  return t;
+}
+
+// Scalar attributes of `obj`, created (they must not exist yet).
+namespace detail {
+inline void write_scalar_attribute(hid_t obj, const char* name, hid_t file_type, hid_t mem_type, const void* value,
+                                   std::string_view path) {
+  const Handle space = dataspace(H5Screate(H5S_SCALAR), path, "create a dataspace");
+  const Handle attr = attribute(H5Acreate2(obj, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), path,
+                                std::string("create attribute ") + name);
+  check(H5Awrite(attr.get(), mem_type, value), path, "write attribute", name);
+}
+}  // namespace detail
+inline void write_text_attribute(hid_t obj, const char* name, const std::string& value, std::string_view path) {
+  const Handle type = text_type(path);
+  const char* data = value.c_str();
+  detail::write_scalar_attribute(obj, name, type.get(), type.get(), static_cast<const void*>(&data), path);
+}
+inline void write_int_attribute(hid_t obj, const char* name, std::int64_t value, std::string_view path) {
+  detail::write_scalar_attribute(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value, path);
+}
+inline void write_double_attribute(hid_t obj, const char* name, double value, std::string_view path) {
+  detail::write_scalar_attribute(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, path);
 }
 
 }  // namespace partnersim::h5

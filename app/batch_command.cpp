@@ -120,27 +120,31 @@ int batch_command(const BatchOptions& options, const MpiSession& mpi) {
   if (worker) return serve_runs(*batch, pipes, g_batch_stop);
 
   const auto started = std::chrono::steady_clock::now();
-  std::vector<std::uint64_t> pending;
-  if (leader) pending = batch->pending_runs(shard, shards);
-  const auto to_run = static_cast<std::int64_t>(pending.size());
+  // Only the leader hands out runs (to its workers, or to every rank under MPI).
+  std::optional<PendingRuns> pending;
+  if (leader) pending.emplace(*batch, shard, shards);
+  const auto to_run = static_cast<std::int64_t>(pending ? pending->count() : 0);
   const std::uint64_t total = batch->run_count();
   BatchOutcome outcome;
   try {
     ProgressBar bar(to_run, leader && !options.quiet && isatty(STDERR_FILENO) != 0, "runs");
     if (mpi.active() && mpi.size() > 1) {
       auto source = make_mpi_run_source(
-          mpi, std::move(pending), [&bar](bool) { bar.advance(); }, &g_batch_stop);
+          mpi, pending ? &*pending : nullptr, [&bar](bool) { bar.advance(); }, &g_batch_stop);
       outcome = batch->execute(*source, jobs, &g_batch_stop);
       source->close();
     } else if (jobs > 1 && !launched_by_mpi()) {
       // Processes rather than threads: HDF5 calls of threads wait for each other.
-      outcome = run_in_worker_processes(options, *batch, pending, jobs, g_batch_stop, [&bar](bool) { bar.advance(); });
+      outcome = run_in_worker_processes(options, *batch, *pending, pending->count(), jobs, g_batch_stop,
+                                        [&bar](bool) { bar.advance(); });
     } else {
-      struct Source : ListRunSource {
-        Source(std::vector<std::uint64_t> ids, ProgressBar& b) : ListRunSource(std::move(ids)), bar(b) {}
+      struct Source : RunSource {
+        Source(RunSource& runs, ProgressBar& b) : inner(runs), bar(b) {}
+        std::optional<std::uint64_t> next() override { return inner.next(); }
         void finished(bool /*failed*/) override { bar.advance(); }
+        RunSource& inner;
         ProgressBar& bar;
-      } source(std::move(pending), bar);
+      } source(*pending, bar);
       outcome = batch->execute(source, jobs, &g_batch_stop);
     }
     bar.stop();

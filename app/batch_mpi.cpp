@@ -28,7 +28,7 @@ int MpiSession::broadcast(int value) const { return value; }
 std::uint64_t MpiSession::sum(std::uint64_t value) const { return value; }
 int MpiSession::max(int value) const { return value; }
 void MpiSession::barrier() const {}
-std::unique_ptr<MpiRunSource> make_mpi_run_source(const MpiSession& /*session*/, std::vector<std::uint64_t> /*ids*/,
+std::unique_ptr<MpiRunSource> make_mpi_run_source(const MpiSession& /*session*/, RunSource* /*pending*/,
                                                   std::function<void(bool)> /*on_finished*/,
                                                   const std::atomic<bool>* /*stop*/) {
   throw std::logic_error("partnersim was built without MPI");
@@ -45,12 +45,11 @@ constexpr std::int64_t kNone = -1;
 // and would take a core from the runs on rank 0.
 constexpr auto kPollInterval = std::chrono::milliseconds(2);
 
-// Rank 0: local workers and remote ranks share one list.
+// Rank 0: local workers and remote ranks share one source of runs.
 class DispatchingSource : public MpiRunSource {
  public:
-  DispatchingSource(int ranks, std::vector<std::uint64_t> ids, std::function<void(bool)> on_finished,
-                    const std::atomic<bool>* stop)
-      : local_(std::move(ids)), on_finished_(std::move(on_finished)), stop_(stop), remaining_ranks_(ranks - 1) {
+  DispatchingSource(int ranks, RunSource& pending, std::function<void(bool)> on_finished, const std::atomic<bool>* stop)
+      : local_(pending), on_finished_(std::move(on_finished)), stop_(stop), remaining_ranks_(ranks - 1) {
     dispatcher_ = std::thread([this] { serve(); });
   }
   ~DispatchingSource() override { close(); }
@@ -91,7 +90,7 @@ class DispatchingSource : public MpiRunSource {
     }
   }
 
-  ListRunSource local_;
+  RunSource& local_;  // thread-safe: the dispatcher and rank 0's workers take from it
   std::function<void(bool)> on_finished_;
   const std::atomic<bool>* stop_;
   int remaining_ranks_;
@@ -184,11 +183,12 @@ void MpiSession::barrier() const {
   if (active_) MPI_Barrier(MPI_COMM_WORLD);
 }
 
-std::unique_ptr<MpiRunSource> make_mpi_run_source(const MpiSession& session, std::vector<std::uint64_t> ids,
+std::unique_ptr<MpiRunSource> make_mpi_run_source(const MpiSession& session, RunSource* pending,
                                                   std::function<void(bool)> on_finished,
                                                   const std::atomic<bool>* stop) {
   if (session.rank() == 0) {
-    return std::make_unique<DispatchingSource>(session.size(), std::move(ids), std::move(on_finished), stop);
+    if (pending == nullptr) throw std::logic_error("rank 0 needs the runs to hand out");
+    return std::make_unique<DispatchingSource>(session.size(), *pending, std::move(on_finished), stop);
   }
   return std::make_unique<RequestingSource>();
 }

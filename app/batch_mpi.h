@@ -40,7 +40,8 @@ class MpiSession {
   int size_ = 1;
 };
 
-// A RunSource spanning the ranks. Rank 0 owns the list of runs: its own workers take from it
+// A RunSource spanning the ranks. Rank 0 owns the runs (`pending`, null on the other ranks;
+// it must outlive the source): its own workers take from it
 // directly and a dispatcher thread hands runs out to the other ranks one at a time, as they
 // ask, so no rank idles while another has a queue. `on_finished` is called on rank 0 for
 // runs finished anywhere (progress). close() must be called on every rank after the workers
@@ -49,7 +50,7 @@ class MpiRunSource : public RunSource {
  public:
   virtual void close() = 0;
 };
-std::unique_ptr<MpiRunSource> make_mpi_run_source(const MpiSession& session, std::vector<std::uint64_t> ids,
+std::unique_ptr<MpiRunSource> make_mpi_run_source(const MpiSession& session, RunSource* pending,
                                                   std::function<void(bool failed)> on_finished,
                                                   const std::atomic<bool>* stop);
 

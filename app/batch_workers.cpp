@@ -146,11 +146,11 @@ class PipeRunSource : public RunSource {
 
 }  // namespace
 
-BatchOutcome run_in_worker_processes(const BatchOptions& options, const Batch& batch,
-                                     const std::vector<std::uint64_t>& pending, int jobs, const std::atomic<bool>& stop,
+BatchOutcome run_in_worker_processes(const BatchOptions& options, const Batch& batch, RunSource& pending,
+                                     std::uint64_t count, int jobs, const std::atomic<bool>& stop,
                                      const std::function<void(bool)>& on_finished) {
   BatchOutcome outcome;
-  if (pending.empty()) return outcome;
+  if (count == 0) return outcome;
   // A worker that died must not take the batch with it when it is sent its next run.
   std::signal(SIGPIPE, SIG_IGN);
   const std::string exe = own_executable();
@@ -166,20 +166,30 @@ BatchOutcome run_in_worker_processes(const BatchOptions& options, const Batch& b
   // a short one, for one process start (about 43 ms of CPU) per 50 runs.
   const auto runs_per_process = static_cast<std::uint64_t>(std::max(options.runs_per_process, 1));
 
-  std::size_t next = 0;
+  std::optional<std::uint64_t> held;  // taken from `pending`, not yet given to a worker
+  bool exhausted = false;
+  std::uint64_t handed = 0;
+  const auto take = [&]() -> std::optional<std::uint64_t> {
+    if (!held && !exhausted) {
+      held = pending.next();
+      exhausted = !held;
+    }
+    return held;
+  };
   const auto give_run = [&](Worker& w) {
-    if (stop.load() || next >= pending.size() || w.given >= runs_per_process) {
+    if (stop.load() || w.given >= runs_per_process || !take()) {
       w.close_to();  // it finishes and exits; one that has done its share is replaced
       return;
     }
-    const std::uint64_t id = pending[next];
+    const std::uint64_t id = *held;
     if (!write_all(w.to, &id, sizeof id)) {
-      w.close_to();  // it died; its end of file comes through `from`
+      w.close_to();  // it died (its end of file comes through `from`); the run goes to another
       return;
     }
+    held.reset();
     w.run = id;
     ++w.given;
-    ++next;
+    ++handed;
   };
 
   std::vector<Worker> workers;
@@ -193,8 +203,8 @@ BatchOutcome run_in_worker_processes(const BatchOptions& options, const Batch& b
     }
     give_run(w);
   };
-  const std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(std::max(jobs, 1)), pending.size());
-  for (std::size_t i = 0; i < count; ++i) add_worker();
+  const std::uint64_t first_workers = std::min<std::uint64_t>(static_cast<std::uint64_t>(std::max(jobs, 1)), count);
+  for (std::uint64_t i = 0; i < first_workers; ++i) add_worker();
 
   bool stopping = false;
   std::string lost;  // workers that died for no reason we know of
@@ -203,7 +213,7 @@ BatchOutcome run_in_worker_processes(const BatchOptions& options, const Batch& b
   std::size_t replacements = 0;  // workers to start in place of ones that ended
   for (;;) {
     for (; replacements > 0; --replacements) {
-      if (!stop.load() && next < pending.size()) add_worker();
+      if (!stop.load() && take()) add_worker();
     }
     if (stop.load() && !stopping) {
       stopping = true;
@@ -266,8 +276,8 @@ BatchOutcome run_in_worker_processes(const BatchOptions& options, const Batch& b
     }
   }
   outcome.interrupted = stopping;
-  if (!stopping && next < pending.size()) {
-    throw OutputError(std::to_string(pending.size() - next) +
+  if (!stopping && take()) {
+    throw OutputError(std::to_string(count > handed ? count - handed : 1) +
                       " runs were left undone: " + (lost.empty() ? std::string("no worker process was left") : lost));
   }
   return outcome;

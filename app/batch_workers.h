@@ -17,12 +17,13 @@
 
 namespace partnersim::app {
 
-// Hands `pending` out to `jobs` worker processes, as they become free, until every run is done
+// Hands the runs of `pending` (`count` of them) out to `jobs` worker processes, as they become
+// free, until every run is done
 // or `stop` is set (the workers are then stopped; a run cut short leaves no file).
 // `on_finished` is called for every run finished (progress). A worker that dies during a run
 // has that run recorded as failed. Throws OutputError if no worker can be started.
-BatchOutcome run_in_worker_processes(const BatchOptions& options, const Batch& batch,
-                                     const std::vector<std::uint64_t>& pending, int jobs, const std::atomic<bool>& stop,
+BatchOutcome run_in_worker_processes(const BatchOptions& options, const Batch& batch, RunSource& pending,
+                                     std::uint64_t count, int jobs, const std::atomic<bool>& stop,
                                      const std::function<void(bool failed)>& on_finished);
 
 // The worker's side, for `--worker-pipes R,W`: reads the batch's command line (for the run

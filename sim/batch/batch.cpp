@@ -257,13 +257,31 @@ RunStatus Batch::status(std::uint64_t id, std::string* message) const {
   return RunStatus::Missing;
 }
 
-std::vector<std::uint64_t> Batch::pending_runs(int shard, int shards) const {
-  std::vector<std::uint64_t> pending;
-  for (const std::uint64_t id : run_order(sweep_, points_)) {
-    if (id % static_cast<std::uint64_t>(shards) != static_cast<std::uint64_t>(shard - 1)) continue;
-    if (status(id) != RunStatus::Done) pending.push_back(id);
+PendingRuns::PendingRuns(const Batch& batch, int shard, int shards)
+    : batch_(batch),
+      point_order_(point_run_order(batch.points())),
+      replicates_(static_cast<std::uint64_t>(batch.sweep().replicates)),
+      runs_(batch.run_count()),
+      shard_(static_cast<std::uint64_t>(shard - 1)),
+      shards_(static_cast<std::uint64_t>(shards)) {
+  std::uint64_t position = 0;
+  while (find_next(position)) ++count_;
+}
+
+// The next pending run at or after `position` in the run order; moves `position` past it.
+std::optional<std::uint64_t> PendingRuns::find_next(std::uint64_t& position) const {
+  const auto points = static_cast<std::uint64_t>(point_order_.size());
+  while (position < runs_) {
+    const std::uint64_t k = position++;
+    const std::uint64_t id = point_order_[k % points] * replicates_ + k / points;
+    if (id % shards_ == shard_ && batch_.status(id) != RunStatus::Done) return id;
   }
-  return pending;
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> PendingRuns::next() {
+  const std::lock_guard lock(mutex_);
+  return find_next(position_);
 }
 
 std::uint64_t Batch::unfinished_runs() const {

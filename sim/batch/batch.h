@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -37,21 +38,6 @@ class RunSource {
   virtual void finished(bool /*failed*/) {}
 };
 
-// Hands out the ids of a list in order.
-class ListRunSource : public RunSource {
- public:
-  explicit ListRunSource(std::vector<std::uint64_t> ids) : ids_(std::move(ids)) {}
-  std::optional<std::uint64_t> next() override {
-    const std::size_t i = next_.fetch_add(1);
-    if (i >= ids_.size()) return std::nullopt;
-    return ids_[i];
-  }
-
- private:
-  std::vector<std::uint64_t> ids_;
-  std::atomic<std::size_t> next_{0};
-};
-
 struct BatchOutcome {
   std::uint64_t ran = 0;     // runs attempted now
   std::uint64_t failed = 0;  // of those, failed
@@ -78,9 +64,6 @@ class Batch {
   // (SweepMismatch otherwise). Safe when several processes do it at once.
   void claim_output() const;
 
-  // Runs of shard `shard` of `shards` (1-based; 1 of 1 is the whole sweep) not yet done, in
-  // run order.
-  [[nodiscard]] std::vector<std::uint64_t> pending_runs(int shard, int shards) const;
   [[nodiscard]] RunStatus status(std::uint64_t id, std::string* message = nullptr) const;
   // Runs of the whole sweep neither done nor failed.
   [[nodiscard]] std::uint64_t unfinished_runs() const;
@@ -108,6 +91,29 @@ class Batch {
   std::string fingerprint_;
   ScenarioSpec base_;  // the base scenario with the sweep's steps, for the index's months
   std::shared_ptr<const RunScenarios> scenarios_;
+};
+
+// The runs of shard `shard` of `shards` (1-based; 1 of 1 is the whole sweep) not yet done, in
+// run order. They are counted when it is made and found again as they are handed out, so no
+// list of runs is kept: memory does not grow with the sweep. Safe to call from many threads.
+class PendingRuns : public RunSource {
+ public:
+  PendingRuns(const Batch& batch, int shard, int shards);
+  [[nodiscard]] std::uint64_t count() const { return count_; }
+  std::optional<std::uint64_t> next() override;
+
+ private:
+  std::optional<std::uint64_t> find_next(std::uint64_t& position) const;
+
+  const Batch& batch_;
+  std::vector<std::uint32_t> point_order_;
+  std::uint64_t replicates_ = 1;
+  std::uint64_t runs_ = 0;
+  std::uint64_t shard_ = 0;  // 0-based
+  std::uint64_t shards_ = 1;
+  std::uint64_t count_ = 0;
+  std::mutex mutex_;
+  std::uint64_t position_ = 0;  // next place in the run order to look at
 };
 
 // The index read back (for tests and tools): design columns and gathered metrics.

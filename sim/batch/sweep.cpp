@@ -543,21 +543,28 @@ std::vector<std::uint32_t> van_der_corput_order(std::uint32_t n) {
   return order;
 }
 
-std::vector<std::uint64_t> run_order(const SweepSpec& sweep, const std::vector<DesignPoint>& points) {
+std::vector<std::uint32_t> point_run_order(const std::vector<DesignPoint>& points) {
   // Points of a group are consecutive in design order.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> groups;  // first point, count
   for (std::uint32_t i = 0; i < points.size(); ++i) {
     if (i == 0 || points[i].group != points[i - 1].group) groups.emplace_back(i, 0);
     ++groups.back().second;
   }
+  std::vector<std::uint32_t> order;
+  order.reserve(points.size());
+  for (const std::uint32_t g : van_der_corput_order(static_cast<std::uint32_t>(groups.size()))) {
+    for (std::uint32_t i = 0; i < groups[g].second; ++i) order.push_back(groups[g].first + i);
+  }
+  return order;
+}
+
+std::vector<std::uint64_t> run_order(const SweepSpec& sweep, const std::vector<DesignPoint>& points) {
   const auto replicates = static_cast<std::uint64_t>(sweep.replicates);
+  const std::vector<std::uint32_t> point_order = point_run_order(points);
   std::vector<std::uint64_t> order;
   order.reserve(points.size() * replicates);
-  const auto group_order = van_der_corput_order(static_cast<std::uint32_t>(groups.size()));
   for (std::uint64_t r = 0; r < replicates; ++r) {
-    for (const std::uint32_t g : group_order) {
-      for (std::uint32_t i = 0; i < groups[g].second; ++i) order.push_back((groups[g].first + i) * replicates + r);
-    }
+    for (const std::uint32_t p : point_order) order.push_back(p * replicates + r);
   }
   return order;
 }

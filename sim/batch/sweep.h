@@ -95,6 +95,10 @@ std::vector<SweepRun> sweep_runs(const SweepSpec& sweep, std::size_t point_count
 // covers the whole space coarsely.
 std::vector<std::uint64_t> run_order(const SweepSpec& sweep, const std::vector<DesignPoint>& points);
 
+// The design points in the order one replicate runs them (the run order is this, replicate
+// after replicate: run k is point_order[k % points] * replicates + k / points).
+std::vector<std::uint32_t> point_run_order(const std::vector<DesignPoint>& points);
+
 // The --set overrides of a point: "module.param=value" with values printed exactly.
 std::vector<std::string> point_overrides(const SweepSpec& sweep, const DesignPoint& point);
 

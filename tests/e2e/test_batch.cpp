@@ -226,6 +226,33 @@ int signal_batch_after_two_runs(const std::string& sweep, const std::string& out
   return status;
 }
 
+TEST(Batch, PendingRunsAreTheMissingRunsOfTheShardInRunOrder) {
+  const SweepFolder f(kGridSweep);
+  const std::string out = f.out("out");
+  ASSERT_EQ(run_cli(batch(f.sweep(), out)).code, 0);
+  const Batch whole(load_sweep(f.sweep()), out, "test", "test");
+  EXPECT_EQ(PendingRuns(whole, 1, 1).count(), 0U);
+  // Take three runs away: they are pending again, in the sweep's run order, each in its shard.
+  for (const std::uint64_t id : {1U, 4U, 6U}) fs::remove(whole.run_file(id));
+  const auto order = run_order(whole.sweep(), whole.points());
+  std::vector<std::uint64_t> missing_in_order;
+  for (const std::uint64_t id : order) {
+    if (id == 1 || id == 4 || id == 6) missing_in_order.push_back(id);
+  }
+  const auto drain = [](PendingRuns& runs) {
+    std::vector<std::uint64_t> ids;
+    while (const auto id = runs.next()) ids.push_back(*id);
+    return ids;
+  };
+  PendingRuns all(whole, 1, 1);
+  EXPECT_EQ(all.count(), 3U);
+  EXPECT_EQ(drain(all), missing_in_order);
+  EXPECT_FALSE(all.next().has_value());
+  PendingRuns odd(whole, 2, 2);  // ids with id % 2 == 1
+  EXPECT_EQ(odd.count(), 1U);
+  EXPECT_EQ(drain(odd), std::vector<std::uint64_t>{1});
+}
+
 TEST(Batch, WorkerProcessesAreReplacedAfterTheirShareOfRunsWithoutChangingResults) {
   // 12 runs on 2 jobs, 4 runs per process: at least three processes run them, none runs more
   // than 4, and the results are those of one job.

@@ -7,6 +7,10 @@
 
 namespace partnersim {
 
+namespace {
+constexpr std::size_t kPrefetchAhead = 16;  // pending ties ahead whose graph ties are fetched early
+}  // namespace
+
 void ActiveTies::rebuild(const OrgGraph& g, int step) {
   const std::size_t n = boost::num_vertices(g);
   // From scratch the first time (vertices are never added during a run) and when the step
@@ -44,6 +48,9 @@ void ActiveTies::rebuild(const OrgGraph& g, int step) {
                                            alive_[source] != 0 && alive_[target] != 0});
         };
         for (std::size_t k = pending_offsets_[v]; k < pending_offsets_[v + 1]; ++k) {
+          // The ties live in the graph's edge nodes, scattered in memory: ask for the ones a
+          // little ahead while this one is read (results do not depend on it).
+          if (k + kPrefetchAhead < pending_.size()) __builtin_prefetch(pending_[k + kPrefetchAhead].tie);
           consider(pending_[k].target, pending_[k].tie);
         }
         const auto [first, end] = boost::out_edges(v, g);

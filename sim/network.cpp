@@ -7,73 +7,74 @@
 
 namespace partnersim {
 
-TieView::TieView(const World& world) {
+void TieView::assign(const World& world) {
   const std::size_t n = world.organisation_count();
-  const std::span<const ActiveTie> ties = world.active_ties().all();
+  const ActiveTies& ties = world.active_ties();
+  const ActiveTie* const all = ties.all().data();
   alive_.resize(n);
+  alive_count_ = 0;
   for (std::uint32_t v = 0; v < n; ++v) {
     alive_[v] = world.org(v).alive ? 1 : 0;
     alive_count_ += alive_[v];
   }
-  // Rows come out sorted without sorting: the ties are listed by source, so filling each
-  // target's row with the sources gives sorted "in" rows; walking those rows in order and
-  // filling each source's row with the target gives sorted "out" rows. The two are merged
-  // per organisation, dropping repeats (several ties between two organisations).
-  auto counted = [](const ActiveTie& t) { return t.both_alive && t.source != t.target; };
-  std::vector<std::size_t> in_offsets(n + 1, 0);
-  for (const ActiveTie& t : ties) in_offsets[t.target + 1] += counted(t) ? 1 : 0;
-  std::partial_sum(in_offsets.begin(), in_offsets.end(), in_offsets.begin());
-  std::vector<std::uint32_t> in(in_offsets[n]);
-  std::vector<std::size_t> out_offsets(n + 1, 0);
-  {
-    std::vector<std::size_t> fill(in_offsets.begin(), in_offsets.end() - 1);
-    for (const ActiveTie& t : ties) {
-      if (!counted(t)) continue;
-      in[fill[t.target]++] = t.source;
-      ++out_offsets[t.source + 1];
-    }
-  }
-  std::partial_sum(out_offsets.begin(), out_offsets.end(), out_offsets.begin());
-  std::vector<std::uint32_t> out(out_offsets[n]);
-  {
-    std::vector<std::size_t> fill(out_offsets.begin(), out_offsets.end() - 1);
-    for (std::uint32_t v = 0; v < n; ++v) {
-      for (std::size_t k = in_offsets[v]; k < in_offsets[v + 1]; ++k) out[fill[in[k]]++] = v;
-    }
-  }
-  // Merge each organisation's two sorted rows, keeping each neighbour once: first how many
-  // (to place the rows), then the rows themselves, both in parallel.
-  auto merge_row = [&](std::size_t v, auto&& emit) {
-    const std::uint32_t* a = in.data() + in_offsets[v];
-    const std::uint32_t* a_end = in.data() + in_offsets[v + 1];
-    const std::uint32_t* b = out.data() + out_offsets[v];
-    const std::uint32_t* b_end = out.data() + out_offsets[v + 1];
-    bool any = false;
-    std::uint32_t last = 0;
-    while (a != a_end || b != b_end) {
-      const std::uint32_t x = (b == b_end || (a != a_end && *a < *b)) ? *a++ : *b++;
-      if (any && x == last) continue;
-      emit(x);
-      last = x;
-      any = true;
-    }
-  };
-  offsets_.assign(n + 1, 0);
+  // Out rows: each organisation's targets over ties between two living organisations (not
+  // loops), sorted; per organisation, in parallel.
+  out_.resize(ties.size());
+  out_count_.resize(n);
+  out_first_.resize(n);
   parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
     for (std::size_t v = begin; v < end; ++v) {
-      std::size_t k = 0;
-      merge_row(v, [&k](std::uint32_t) { ++k; });
-      offsets_[v + 1] = k;
+      // v's out row starts where its ties do in the active ties, with room for all of them.
+      const std::span<const ActiveTie> from = ties.from(v, v + 1);
+      out_first_[v] = static_cast<std::size_t>(from.data() - all);
+      std::uint32_t* row = out_.data() + out_first_[v];
+      std::uint32_t k = 0;
+      for (const ActiveTie& t : from) {
+        if (t.both_alive && t.source != t.target) row[k++] = t.target;
+      }
+      std::sort(row, row + k);
+      out_count_[v] = k;
     }
   });
-  std::partial_sum(offsets_.begin(), offsets_.end(), offsets_.begin());
-  neighbours_.resize(offsets_[n]);
+  // In rows: the sources tied to each organisation, filed in source order so that the rows
+  // come out sorted without sorting. Sequential, but over the compact out rows only.
+  in_first_.assign(n + 1, 0);
+  for (std::size_t v = 0; v < n; ++v) {
+    const std::uint32_t* row = out_.data() + out_first_[v];
+    for (std::uint32_t k = 0; k < out_count_[v]; ++k) ++in_first_[row[k] + 1];
+  }
+  std::partial_sum(in_first_.begin(), in_first_.end(), in_first_.begin());
+  in_.resize(in_first_[n]);
+  in_fill_.assign(in_first_.begin(), in_first_.end() - 1);
+  for (std::size_t v = 0; v < n; ++v) {
+    const std::uint32_t* row = out_.data() + out_first_[v];
+    for (std::uint32_t k = 0; k < out_count_[v]; ++k) in_[in_fill_[row[k]]++] = static_cast<std::uint32_t>(v);
+  }
+
+  // Merge each organisation's two sorted rows into its place, keeping each neighbour once.
+  first_.resize(n);
+  degree_.resize(n);
+  neighbours_.resize(in_.size() + ties.size());
   parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
     for (std::size_t v = begin; v < end; ++v) {
-      std::uint32_t* to = neighbours_.data() + offsets_[v];
-      merge_row(v, [&to](std::uint32_t x) { *to++ = x; });
+      first_[v] = in_first_[v] + out_first_[v];
+      const std::uint32_t* a = in_.data() + in_first_[v];
+      const std::uint32_t* a_end = in_.data() + in_first_[v + 1];
+      const std::uint32_t* b = out_.data() + out_first_[v];
+      const std::uint32_t* b_end = b + out_count_[v];
+      std::uint32_t* const row = neighbours_.data() + first_[v];
+      std::uint32_t k = 0;
+      while (a != a_end || b != b_end) {
+        const std::uint32_t x = (b == b_end || (a != a_end && *a < *b)) ? *a++ : *b++;
+        if (k > 0 && row[k - 1] == x) continue;
+        row[k++] = x;
+      }
+      degree_[v] = k;
     }
   });
+  std::size_t ends = 0;
+  for (const std::uint32_t d : degree_) ends += d;
+  edges_ = ends / 2;
 }
 
 bool TieView::share_neighbour(std::uint32_t u, std::uint32_t v) const {

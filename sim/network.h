@@ -13,14 +13,18 @@ namespace partnersim {
 
 class TieView {
  public:
-  explicit TieView(const World& world);
+  TieView() = default;
+  explicit TieView(const World& world) { assign(world); }
+  // Builds the view of `world`'s ties in force now, reusing this view's memory (a view kept
+  // across steps allocates nothing once it has grown to the network's size).
+  void assign(const World& world);
 
-  [[nodiscard]] std::size_t nodes() const { return offsets_.size() - 1; }
-  [[nodiscard]] std::size_t edges() const { return neighbours_.size() / 2; }
-  [[nodiscard]] std::size_t degree(std::uint32_t v) const { return offsets_[v + 1] - offsets_[v]; }
+  [[nodiscard]] std::size_t nodes() const { return degree_.size(); }
+  [[nodiscard]] std::size_t edges() const { return edges_; }
+  [[nodiscard]] std::size_t degree(std::uint32_t v) const { return degree_[v]; }
   // Sorted, distinct neighbours of v.
-  [[nodiscard]] const std::uint32_t* begin(std::uint32_t v) const { return neighbours_.data() + offsets_[v]; }
-  [[nodiscard]] const std::uint32_t* end(std::uint32_t v) const { return neighbours_.data() + offsets_[v + 1]; }
+  [[nodiscard]] const std::uint32_t* begin(std::uint32_t v) const { return neighbours_.data() + first_[v]; }
+  [[nodiscard]] const std::uint32_t* end(std::uint32_t v) const { return begin(v) + degree_[v]; }
   [[nodiscard]] bool adjacent(std::uint32_t u, std::uint32_t v) const {
     return std::binary_search(begin(u), end(u), v);
   }
@@ -30,10 +34,23 @@ class TieView {
   [[nodiscard]] std::size_t alive_count() const { return alive_count_; }
 
  private:
-  std::vector<std::size_t> offsets_;
+  // Rows have room for every tie of the organisation, in and out, so each row is written
+  // where it starts without counting its repeats first: v's neighbours are
+  // neighbours_[first_[v], first_[v] + degree_[v]).
+  std::vector<std::size_t> first_;
+  std::vector<std::uint32_t> degree_;
   std::vector<std::uint32_t> neighbours_;
+  std::size_t edges_ = 0;
   std::vector<std::uint8_t> alive_;
   std::size_t alive_count_ = 0;
+  // Scratch kept for the next assign: targets by source (each row where the source's ties
+  // start in the active ties, sorted), and sources by target (sorted).
+  std::vector<std::uint32_t> out_;
+  std::vector<std::size_t> out_first_;
+  std::vector<std::uint32_t> out_count_;
+  std::vector<std::size_t> in_first_;
+  std::vector<std::size_t> in_fill_;
+  std::vector<std::uint32_t> in_;
 };
 
 struct NetworkSummary {

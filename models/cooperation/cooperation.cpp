@@ -1,6 +1,7 @@
 #include "models/cooperation/cooperation.h"
 
 #include <algorithm>
+#include <cassert>
 #include <numeric>
 #include <set>
 #include <utility>
@@ -67,9 +68,9 @@ void Cooperation::step(Phase /*phase*/, World& world) {
   decayed_ = 0;
   // Both passes see the ties in force at the start of the phase: a tie that breaks now
   // still counted for bridges and introductions, and new ties are applied in Rewire.
-  const TieView view(world);
-  update_strengths(world, view);
-  form_ties(world, view);
+  view_.assign(world);
+  update_strengths(world, view_);
+  form_ties(world, view_);
 }
 
 // Strength of informal, partnership and consortium ties that existed before this month:
@@ -149,23 +150,28 @@ void Cooperation::update_strengths(World& world, const TieView& view) {
             }
             return false;
           };
+          // The entries' strength and kind are the ties' own (the engine invalidates the cache
+          // after every module, so it was rebuilt in this phase; each tie is listed, and
+          // changed, once), so the ties in the graph, scattered in memory, are only written.
           for (const ActiveTie& entry : ties.from(a)) {
             if (!is_cooperation_tie(entry.kind) || entry.start_step >= step) continue;
             const std::uint32_t b = entry.target;
             if (a == b || !entry.both_alive) continue;
             Tie& t = world.tie(entry);
+            assert(t.strength == entry.strength && t.kind == entry.kind);
             // A consortium tie is joint work for the pair's other ties, not for itself.
-            const auto others = joint_count(a, b) - (t.kind == TieKind::Consortium ? 1 : 0);
+            const auto others = joint_count(a, b) - (entry.kind == TieKind::Consortium ? 1 : 0);
             if (others > 0) {
-              t.strength = static_cast<float>(std::min(1.0, static_cast<double>(t.strength) + p.strengthen_step));
+              t.strength = static_cast<float>(std::min(1.0, static_cast<double>(entry.strength) + p.strengthen_step));
               continue;
             }
             double rate = share_neighbour(b) ? p.cluster_decay : p.bridge_decay;
             if (w.share_pact(a, b)) rate *= p.pact_decay_factor;
-            t.strength = static_cast<float>(static_cast<double>(t.strength) * (1.0 - rate));
-            if (t.strength < p.break_threshold) {
+            const auto strength = static_cast<float>(static_cast<double>(entry.strength) * (1.0 - rate));
+            t.strength = strength;
+            if (strength < p.break_threshold) {
               t.end_step = step;
-              out.push_back({a, b, t.kind});
+              out.push_back({a, b, entry.kind});
             }
           }
         }

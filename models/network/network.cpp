@@ -89,7 +89,8 @@ void Network::observe(const World& world, std::span<double> out) const {
   }
   for (std::size_t k = 0; k < kTieKindCount; ++k) out[kTiesByKind + k] = static_cast<double>(by_kind[k]);
 
-  const TieView view(world);
+  view_.assign(world);
+  const TieView& view = view_;
   const NetworkSummary s = summarize(view);
   out[kDensity] = s.density;
   out[kMeanDegree] = s.mean_degree;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -88,7 +89,7 @@ void Procurement::setup(World& /*world*/) {
 void Procurement::step(Phase /*phase*/, World& world) {
   flows_ = {};
   sequence_ = 0;
-  bid_streams_.clear();
+  clear_bid_streams();
   pay_and_settle(world);
   const int month = world.clock().month_of(world.step()).month;
   const auto& buyers = world.spec().buyers;
@@ -246,12 +247,12 @@ void Procurement::direct_orders(World& world, std::uint32_t k, std::uint32_t d, 
   }
 }
 
-std::vector<Procurement::Bid> Procurement::collect_bids(const World& world, const Lot& lot) {
+std::size_t Procurement::collect_bids(const World& world, const Lot& lot) {
   const BuyerSpec& buyer = world.spec().buyers[lot.buyer_spec];
   const std::uint32_t sector = buyer.demand[lot.demand_spec].sector;
   const std::uint32_t municipality = world.org(buyer.organisation).municipality;
   const Grosze needed = lot.yearly / kMonthsPerYear;
-  std::vector<Bid> bids;
+  std::size_t count = 0;
   std::set<std::vector<std::uint32_t>> seen;                                      // member sets already bidding
   for (std::size_t position = 0; position < local_bidders_.size(); ++position) {  // index order
     const std::uint32_t o = local_bidders_[position];
@@ -259,8 +260,10 @@ std::vector<Procurement::Bid> Procurement::collect_bids(const World& world, cons
     if (o == buyer.organisation || !org.operating() || !may_bid(org.kind)) continue;
     if (org.sector != sector || org.municipality != municipality) continue;
     if (lot.reserved && !is_social_economy(org.kind)) continue;
-    Bid bid;
-    bid.members = {o};
+    if (count == bids_.size()) bids_.emplace_back();
+    Bid& bid = bids_[count];  // kept only if counted below
+    bid.members.assign(1, o);
+    bid.score = 0.0;
     bid.free = free_capacity(org);
     bid.social_economy = is_social_economy(org.kind);
     if (bid.free < needed) {
@@ -305,24 +308,33 @@ std::vector<Procurement::Bid> Procurement::collect_bids(const World& world, cons
       std::sort(key.begin(), key.end());
       if (!seen.insert(std::move(key)).second) continue;  // the same consortium, led by an earlier member
     }
-    bids.push_back(std::move(bid));
+    ++count;
   }
-  return bids;
+  return count;
 }
 
 double Procurement::bid_noise(const World& world, std::uint32_t lead) {
-  auto it = bid_streams_.find(lead);
-  if (it == bid_streams_.end()) it = bid_streams_.emplace(lead, world.stream(kBid, lead)).first;
-  return it->second.uniform() - 0.5;
+  if (bid_stream_of_.size() < world.organisation_count()) bid_stream_of_.resize(world.organisation_count(), -1);
+  std::int32_t& slot = bid_stream_of_[lead];
+  if (slot < 0) {
+    slot = static_cast<std::int32_t>(bid_streams_.size());
+    bid_streams_.emplace_back(lead, world.stream(kBid, lead));
+  }
+  return bid_streams_[static_cast<std::size_t>(slot)].second.uniform() - 0.5;
+}
+
+void Procurement::clear_bid_streams() {
+  for (const auto& [lead, stream] : bid_streams_) bid_stream_of_[lead] = -1;
+  bid_streams_.clear();
 }
 
 void Procurement::tender_lot(World& world, const Lot& lot, std::uint32_t lot_number, std::uint32_t lots) {
   const BuyerSpec& buyer = world.spec().buyers[lot.buyer_spec];
   const Grosze needed = lot.yearly / kMonthsPerYear;
   if (needed <= 0) return;
-  std::vector<Bid> bids = collect_bids(world, lot);
+  const std::size_t count = collect_bids(world, lot);
   const Bid* best = nullptr;
-  for (Bid& bid : bids) {
+  for (Bid& bid : std::span<Bid>(bids_).first(count)) {
     if (bid.members.size() > 1) ++flows_.consortium_bids;
     float trust = 0.0F;
     for (std::uint32_t m : bid.members) trust = std::max(trust, buyer_trust_[m]);
@@ -514,7 +526,7 @@ void Procurement::restore_state(StateReader& in) {
   }
   in.get(flows_);
   in.get(sequence_);
-  bid_streams_.clear();
+  clear_bid_streams();
 }
 
 }  // namespace partnersim::models

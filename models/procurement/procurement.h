@@ -7,7 +7,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <utility>
 #include <vector>
 
 #include "sim/module.h"
@@ -98,9 +98,11 @@ class Procurement final : public Module {
   void tender_round(World& world, std::uint32_t k);
   void direct_orders(World& world, std::uint32_t k, std::uint32_t d, Grosze& remaining);
   void tender_lot(World& world, const Lot& lot, std::uint32_t lot_number, std::uint32_t lots);
-  std::vector<Bid> collect_bids(const World& world, const Lot& lot);
+  // Fills bids_ (reused, so its members keep their memory) and returns how many it holds.
+  std::size_t collect_bids(const World& world, const Lot& lot);
   void award(World& world, const Lot& lot, std::vector<std::uint32_t> members, bool direct);
   double bid_noise(const World& world, std::uint32_t lead);
+  void clear_bid_streams();
 
   ProcurementParams p_;
   std::vector<Contract> contracts_;
@@ -116,8 +118,12 @@ class Procurement final : public Module {
   std::vector<std::uint32_t> buyer_partners_;
   std::vector<std::vector<Grosze>> covered_;  // this step, per buyer tendering now and demand: still contracted
   ProcurementFlows flows_;
-  std::uint32_t sequence_ = 0;                         // graph proposals made this step
-  std::map<std::uint32_t, RandomStream> bid_streams_;  // per lead, this step: successive bids draw on
+  std::uint32_t sequence_ = 0;  // graph proposals made this step
+  // Per lead, this step: successive bids draw on its stream. bid_stream_of_[lead] is its
+  // place in bid_streams_ (-1: none yet); reset for this step's leads only.
+  std::vector<std::int32_t> bid_stream_of_;
+  std::vector<std::pair<std::uint32_t, RandomStream>> bid_streams_;
+  std::vector<Bid> bids_;  // this lot's bids, first collect_bids' count of them
 };
 
 ModuleInfo procurement_module_info();

@@ -1,9 +1,12 @@
 #include "models/reintegration/reintegration.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <set>
+#include <tuple>
 
 #include "sim/parallel.h"
 #include "sim/registry.h"
@@ -323,12 +326,22 @@ void Reintegration::step(Phase /*phase*/, World& world) {
   // that beds freed by people moving on are offered to the street the same month.
   const auto n_orgs = static_cast<std::uint32_t>(world.organisation_count());
   const std::size_t munis = world.spec().municipalities.size();
+  // Who offers each resource: operating organisations with places of that kind, in index
+  // order. Neither changes while places are offered, so one pass over the organisations
+  // (large records) serves the four resources.
+  std::array<std::vector<std::uint32_t>, kResourceCount> offering;
+  for (std::uint32_t o = 0; o < n_orgs; ++o) {
+    const Organisation& org = world.org(o);
+    if (!org.operating()) continue;
+    for (Resource r : {Resource::Programme, Resource::Job, Resource::Flat, Resource::Shelter}) {
+      if (capacity(org, r) != 0) offering[idx(r)].push_back(o);
+    }
+  }
   for (Resource r : {Resource::Programme, Resource::Job, Resource::Flat, Resource::Shelter}) {
     std::vector<std::vector<std::uint32_t>> providers(munis);
     std::vector<int> free(n_orgs, 0);
-    for (std::uint32_t o = 0; o < n_orgs; ++o) {
+    for (const std::uint32_t o : offering[idx(r)]) {
       const Organisation& org = world.org(o);
-      if (!org.operating() || capacity(org, r) == 0) continue;
       providers[org.municipality].push_back(o);
       free[o] = std::max(0, capacity(org, r) - occupancy(world.org(o), r));
     }
@@ -338,14 +351,19 @@ void Reintegration::step(Phase /*phase*/, World& world) {
       if (a.priority != b.priority) return a.priority < b.priority;
       return a.person < b.person;
     });
-    // Referral-tied hosts of the municipality being served, marked (the queue is sorted by
-    // municipality, so each municipality's hosts are marked once and unmarked after).
+    // The municipality being served keeps its candidate hosts with free places (its own
+    // providers and, for programmes, its referral-tied hosts) ordered best first: tied hosts,
+    // then the most free places, then the lower index. The queue is sorted by municipality,
+    // so each municipality's candidates are ordered once; taking a place re-files its host.
+    using Candidate = std::tuple<bool, int, std::uint32_t>;  // (not tied, -free, index): smallest is best
+    std::set<Candidate> candidates;
+    std::uint32_t serving = std::numeric_limits<std::uint32_t>::max();
     std::vector<std::uint8_t> tied_mark(n_orgs, 0);
     const std::vector<std::uint32_t>* marked = nullptr;
     for (const Request& q : queue) {
-      const std::vector<std::uint32_t>& local = providers[q.municipality];
-      const std::vector<std::uint32_t>* tied = r == Resource::Programme ? &referral_hosts_[q.municipality] : nullptr;
-      if (tied != marked) {
+      if (q.municipality != serving) {
+        serving = q.municipality;
+        const std::vector<std::uint32_t>* tied = r == Resource::Programme ? &referral_hosts_[serving] : nullptr;
         if (marked != nullptr) {
           for (std::uint32_t o : *marked) tied_mark[o] = 0;
         }
@@ -353,26 +371,23 @@ void Reintegration::step(Phase /*phase*/, World& world) {
           for (std::uint32_t o : *tied) tied_mark[o] = 1;
         }
         marked = tied;
-      }
-      auto is_tied = [&](std::uint32_t o) { return tied_mark[o] != 0; };
-      // Referral-tied hosts first, then the most free places, then the lower index.
-      auto better = [&](std::uint32_t a, std::uint32_t b) {
-        if (is_tied(a) != is_tied(b)) return is_tied(a);
-        if (free[a] != free[b]) return free[a] > free[b];
-        return a < b;
-      };
-      std::uint32_t best = kNoOrganisation;
-      for (const auto* list : {&local, tied}) {
-        if (list == nullptr) continue;
-        for (std::uint32_t o : *list) {
-          if (free[o] > 0 && (best == kNoOrganisation || better(o, best))) best = o;
+        candidates.clear();
+        const std::array<const std::vector<std::uint32_t>*, 2> lists = {&providers[serving], tied};
+        for (const std::vector<std::uint32_t>* list : lists) {
+          if (list == nullptr) continue;
+          for (std::uint32_t o : *list) {
+            if (free[o] > 0) candidates.emplace(tied_mark[o] == 0, -free[o], o);
+          }
         }
       }
-      if (best == kNoOrganisation) {
+      if (candidates.empty()) {
         if (r == Resource::Programme) ++flows_.waiting;
         continue;
       }
+      const std::uint32_t best = std::get<2>(*candidates.begin());
+      candidates.erase(candidates.begin());
       --free[best];
+      if (free[best] > 0) candidates.emplace(tied_mark[best] == 0, -free[best], best);
       relocate(world, q.person, state_holding(r), best);
       switch (r) {
         case Resource::Programme:
@@ -391,10 +406,12 @@ void Reintegration::step(Phase /*phase*/, World& world) {
           break;
       }
     }
+    // Over the operating organisations (the others add no capacity, and only those offering
+    // places have free ones).
     capacity_[idx(r)] = 0;
     vacant_[idx(r)] = 0;
-    for (std::uint32_t o = 0; o < n_orgs; ++o) {
-      if (world.org(o).operating()) capacity_[idx(r)] += capacity(world.org(o), r);
+    for (const std::uint32_t o : offering[idx(r)]) {
+      capacity_[idx(r)] += capacity(world.org(o), r);
       vacant_[idx(r)] += free[o];
     }
   }

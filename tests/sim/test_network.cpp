@@ -101,6 +101,75 @@ TEST(TieView, OneUndirectedEdgePerPairOfLivingOrganisationsWithATieInForce) {
   EXPECT_EQ(v.degree(4), 0U);
 }
 
+// The rows the view must hold, from the graph itself: every tie in force between two living
+// organisations (not a loop), in both directions, each neighbour once, sorted.
+std::vector<std::vector<std::uint32_t>> expected_rows(const World& w) {
+  const OrgGraph& g = w.graph();
+  std::vector<std::vector<std::uint32_t>> rows(w.organisation_count());
+  for (auto e : boost::make_iterator_range(boost::edges(g))) {
+    const auto u = static_cast<std::uint32_t>(boost::source(e, g));
+    const auto v = static_cast<std::uint32_t>(boost::target(e, g));
+    if (u == v || !g[e].active_at(w.step()) || !w.org(u).alive || !w.org(v).alive) continue;
+    rows[u].push_back(v);
+    rows[v].push_back(u);
+  }
+  for (auto& r : rows) {
+    std::sort(r.begin(), r.end());
+    r.erase(std::unique(r.begin(), r.end()), r.end());
+  }
+  return rows;
+}
+
+void expect_rows(const TieView& view, const World& w, int round) {
+  const auto rows = expected_rows(w);
+  ASSERT_EQ(view.nodes(), rows.size());
+  std::size_t ends = 0;
+  for (std::uint32_t v = 0; v < rows.size(); ++v) {
+    ASSERT_EQ(std::vector<std::uint32_t>(view.begin(v), view.end(v)), rows[v])
+        << "organisation " << v << ", round " << round;
+    ASSERT_EQ(view.degree(v), rows[v].size());
+    ends += rows[v].size();
+  }
+  EXPECT_EQ(view.edges(), ends / 2) << "round " << round;
+}
+
+TEST(TieView, AViewReusedAcrossStepsOfRandomAddsEndsAndClosuresEqualsTheGraph) {
+  // More organisations than one row chunk, with hubs, repeated pairs, both directions and
+  // loops; each round adds ties, ends some and closes a few organisations, and the reused
+  // view is compared with the graph and with a view built afresh.
+  constexpr std::uint32_t kOrgs = 9000;
+  SpecBuilder b(12);
+  for (std::uint32_t i = 0; i < kOrgs; ++i) b.org("o" + std::to_string(i), OrgKind::Ngo);
+  RandomStream rng(StreamKey{11, 0}, 0, purpose("test.view"), 0);
+  for (int k = 0; k < 20000; ++k) {
+    const auto u = static_cast<std::uint32_t>(rng.below(kOrgs));
+    const auto v = static_cast<std::uint32_t>(rng.bernoulli(0.2) ? rng.below(8) : rng.below(kOrgs));  // hubs 0..7
+    b.tie(u, v, TieKind::Partnership, 0, rng.bernoulli(0.1) ? 1 + static_cast<int>(rng.below(5)) : kOpenEnded);
+  }
+  const ScenarioSpec spec = b.build();
+  World w(spec, 0);
+  TieView reused;
+  for (int step = 0; step < 6; ++step) {
+    w.clear_step_events();
+    w.begin_step(step);
+    for (int k = 0; k < 500; ++k) {
+      const auto u = static_cast<std::uint32_t>(rng.below(kOrgs));
+      auto v = static_cast<std::uint32_t>(rng.below(kOrgs));
+      // Ends a tie in force last step (a partner in the previous view) or, rarely, none.
+      const bool end = step > 0 && rng.bernoulli(0.3);
+      if (end && reused.degree(u) > 0) v = reused.begin(u)[rng.below(reused.degree(u))];
+      w.propose(GraphEdit{end ? GraphEdit::Type::EndTie : GraphEdit::Type::AddTie, u, static_cast<std::uint32_t>(k), u,
+                          v, Tie{TieKind::Partnership, 0.5F, step, kOpenEnded}});
+    }
+    w.apply_graph_edits();
+    w.close_organisation(static_cast<std::uint32_t>(rng.below(kOrgs)), "organisation_closed", "");
+    reused.assign(w);
+    expect_rows(reused, w, step);
+    const TieView fresh(w);
+    EXPECT_EQ(fresh.edges(), reused.edges());
+  }
+}
+
 TEST(NetworkSummary, TriangleIsFullyTransitiveAndSquareNotAtAll) {
   const Net triangle(3, {{0, 1}, {1, 2}, {2, 0}});
   const NetworkSummary t = summarize(triangle.view());

@@ -809,6 +809,18 @@ class Parser {
       for (const auto& [founder, at] : org_list(value, 0, "a list")) {
         OrganisationSpec& o = spec_.organisations[index];
         if (founder == index) reader_.fail(at, "organisation " + quote(o.id) + " cannot be its own founder");
+        // The founding tie starts when the organisation does (at the start of the run if it is
+        // older): its founder must exist then.
+        const OrganisationSpec& f = spec_.organisations[founder];
+        const int tie_starts = std::max(o.founded_step, 0);
+        if (f.founded_step > tie_starts) {
+          reader_.fail(at, "founder " + quote(f.id) + " does not exist yet when " + quote(o.id) + " is founded (" +
+                               month(o.founded_step) + "): it is founded " + month(f.founded_step));
+        }
+        if (f.closed_step <= tie_starts) {
+          reader_.fail(at, "founder " + quote(f.id) + " no longer exists when " + quote(o.id) + " is founded (" +
+                               month(o.founded_step) + "): it is closed " + month(f.closed_step));
+        }
         o.founders.push_back(founder);
         note_use(founder, o.founded_step, at, UseKind::Founder, index);
       }

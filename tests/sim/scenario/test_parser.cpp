@@ -410,6 +410,15 @@ std::vector<BadCase> bad_cases() {
        kHead + std::string("  - {id: x, name: X, kind: ngo, municipality: Sopot, dividend_pln: 100}\n")},
       {"org_founder_self", 8, 71, "organisations[3].founders[1]", "organisation \"x\" cannot be its own founder",
        kHead + std::string("  - {id: x, name: X, kind: ngo, municipality: Sopot, founders: [city, x]}\n")},
+      // Found by the scenario fuzzer: a founder founded after the organisation it founds made a
+      // founding tie to an organisation not yet alive (an invariant violation at run time).
+      {"org_founder_not_yet_founded", 8, 65, "organisations[3].founders[0]",
+       "founder \"coop\" does not exist yet when \"x\" is founded (2012-01): it is founded 2012-07",
+       kHead + std::string("  - {id: x, name: X, kind: ngo, municipality: Sopot, founders: [coop]}\n")},
+      {"org_founder_closed", 8, 83, "organisations[3].founders[0]",
+       "founder \"y\" no longer exists when \"x\" is founded (2012-06): it is closed 2012-03",
+       kHead + std::string("  - {id: x, name: X, kind: ngo, municipality: Sopot, founded: 2012-06, founders: [y]}\n"
+                           "  - {id: y, name: Y, kind: ngo, municipality: Sopot, closed: 2012-03}\n")},
       {"org_founder_unknown", 8, 65, "organisations[3].founders[0]",
        "unknown organisation id \"cty\" (did you mean \"city\"?)",
        kHead + std::string("  - {id: x, name: X, kind: ngo, municipality: Sopot, founders: [cty]}\n")},

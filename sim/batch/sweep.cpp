@@ -292,8 +292,9 @@ class SweepParser {
       reader_.fail(top.self(), "the sweep has " + std::to_string(points) + " points x " +
                                    std::to_string(spec_.replicates) + " replicates: more than 2^31 runs");
     }
-    // `batch` lists every point and run before it starts; refused here rather than killed by
-    // the kernel (a valid sweep may have up to 2^31 runs).
+    // `batch` lists every design point, and the index (read back whole by the analysis) and
+    // the design tools list every run; refused here rather than killed by the kernel (a
+    // valid sweep may have up to 2^31 runs).
     const auto runs = static_cast<std::uint64_t>(points) * static_cast<std::uint64_t>(spec_.replicates);
     const std::uint64_t bytes =
         static_cast<std::uint64_t>(points) * (sizeof(DesignPoint) + static_cast<std::uint64_t>(k) * sizeof(double)) +

@@ -809,21 +809,29 @@ class Parser {
       for (const auto& [founder, at] : org_list(value, 0, "a list")) {
         OrganisationSpec& o = spec_.organisations[index];
         if (founder == index) reader_.fail(at, "organisation " + quote(o.id) + " cannot be its own founder");
-        // The founding tie starts when the organisation does (at the start of the run if it is
-        // older): its founder must exist then.
-        const OrganisationSpec& f = spec_.organisations[founder];
-        const int tie_starts = std::max(o.founded_step, 0);
-        if (f.founded_step > tie_starts) {
-          reader_.fail(at, "founder " + quote(f.id) + " does not exist yet when " + quote(o.id) + " is founded (" +
-                               month(o.founded_step) + "): it is founded " + month(f.founded_step));
-        }
-        if (f.closed_step <= tie_starts) {
-          reader_.fail(at, "founder " + quote(f.id) + " no longer exists when " + quote(o.id) + " is founded (" +
-                               month(o.founded_step) + "): it is closed " + month(f.closed_step));
-        }
+        // The founding tie starts when the organisation does: its founder must exist then.
+        require_exists_for_tie(founder, o.founded_step, at, "founder ", quote(o.id) + " is founded");
         o.founders.push_back(founder);
         note_use(founder, o.founded_step, at, UseKind::Founder, index);
       }
+    }
+  }
+
+  // A tie is in force from `step` (from the start of the run if earlier), so both its ends
+  // must exist then: a tie to an organisation not yet founded, or already closed, would carry
+  // contracts, trust and referrals (found by the scenario fuzzer). Organisations founded by
+  // events are checked against the event's month later (note_use).
+  void require_exists_for_tie(std::uint32_t org, int step, const Value& at, const std::string& who,
+                              const std::string& when) {
+    const OrganisationSpec& o = spec_.organisations[org];
+    const int from = std::max(step, 0);
+    if (o.founded_step > from) {
+      reader_.fail(at, who + quote(o.id) + " does not exist yet when " + when + " (" + month(step) +
+                           "): it is founded " + month(o.founded_step));
+    }
+    if (o.closed_step <= from) {
+      reader_.fail(at, who + quote(o.id) + " no longer exists when " + when + " (" + month(step) + "): it is closed " +
+                           month(o.closed_step));
     }
   }
 
@@ -1085,8 +1093,10 @@ class Parser {
         reader_.fail(*e, "expected a month after start (" + month(t.start_step) + "); got " + month(t.end_step));
       }
     }
-    note_use(t.source, t.start_step, m.require("source"), UseKind::Tie);
-    note_use(t.target, t.start_step, m.require("target"), UseKind::Tie);
+    for (const auto& [end, key] : {std::pair{t.source, "source"}, std::pair{t.target, "target"}}) {
+      require_exists_for_tie(end, t.start_step, m.require(key), "organisation ", "the tie starts");
+      note_use(end, t.start_step, m.require(key), UseKind::Tie);
+    }
     return t;
   }
 

@@ -247,6 +247,16 @@ std::vector<BadCase> bad_cases() {
       {"tie_end_before_start", 9, 68, "ties[0].end", "expected a month after start (2012-06); got 2012-06",
        kHead + std::string("ties:\n"
                            "  - {source: city, target: ngo1, kind: grant, start: 2012-06, end: 2012-06}\n")},
+      // A tie in force before one of its ends exists (found by the scenario fuzzer for founders).
+      {"tie_before_founded", 9, 28, "ties[0].target",
+       "organisation \"coop\" does not exist yet when the tie starts (2012-01): it is founded 2012-07",
+       kHead + std::string("ties:\n"
+                           "  - {source: city, target: coop, kind: partnership}\n")},
+      {"tie_after_closed", 10, 14, "ties[0].source",
+       "organisation \"old\" no longer exists when the tie starts (2012-05): it is closed 2012-03",
+       kHead + std::string("  - {id: old, name: Old, kind: ngo, municipality: Sopot, closed: 2012-03}\n"
+                           "ties:\n"
+                           "  - {source: old, target: city, kind: partnership, start: 2012-05}\n")},
       {"tie_kind_typo", 9, 40, "ties[0].kind", "got \"partnershp\" (did you mean \"partnership\"?)",
        kHead + std::string("ties:\n"
                            "  - {source: city, target: ngo1, kind: partnershp}\n")},
@@ -704,7 +714,7 @@ people:
   - {municipality: Sopot, groups: [care_leaver], count: 4, state: employed_social, placement: firm}
 ties:
   - {source: city, target: ngo1, kind: partnership}
-  - {source: city, target: coop, kind: founding, strength: 0.9, start: 2011-06, end: 2030-01}
+  - {source: city, target: firm, kind: founding, strength: 0.9, start: 2011-06, end: 2030-01}
 funding_programmes:
   - id: grant
     name: Grant

@@ -30,7 +30,7 @@ ScenarioSpec scenario_of(const std::string& checkpoint, const CheckpointHeader& 
   const CheckpointSettings& s = header.settings;
   std::vector<std::string> set = s.set;
   set.insert(set.end(), extra_set.begin(), extra_set.end());
-  ScenarioSpec spec = load_scenario(s.scenario, ScenarioOverrides{s.steps, s.seed, s.replicates, set});
+  ScenarioSpec spec = load_scenario(s.scenario, ScenarioOverrides{s.steps, s.seed, s.replicates, set, std::nullopt});
   if (spec.source_text != header.scenario_source) {
     throw CheckpointError(checkpoint + ": the scenario " + s.scenario +
                           " (or a file it includes) changed since the checkpoint was written; a checkpoint "

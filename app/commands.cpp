@@ -84,7 +84,7 @@ int run_command(const RunOptions& options) {
   ScenarioSpec spec;
   try {
     spec = load_scenario(options.scenario,
-                         ScenarioOverrides{options.steps, options.seed, options.replicates, options.set});
+                         ScenarioOverrides{options.steps, options.seed, options.replicates, options.set, std::nullopt});
   } catch (const ScenarioError& e) {
     print_error(e.what());
     return kInvalidInput;

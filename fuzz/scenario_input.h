@@ -17,13 +17,18 @@ namespace partnersim::fuzzing {
 inline constexpr std::int64_t kMaxPeopleToRun = 20'000;
 inline constexpr std::size_t kMaxOrganisationsToRun = 500;
 inline constexpr int kStepsToRun = 3;
+// A generator section is generated at the smallest scale: the same code and checks run, but
+// an input takes milliseconds instead of seconds (a generated world is too large to run).
+inline constexpr double kGeneratorScale = 0.01;
 
 enum class Outcome : std::uint8_t { Refused, Ran, ParsedOnly };
 
 inline Outcome run_scenario_input(std::string_view text) {
   ScenarioSpec spec;
   try {
-    spec = parse_scenario(text, "fuzz.yaml");
+    ScenarioOverrides overrides;
+    overrides.generator_scale = kGeneratorScale;
+    spec = parse_scenario(text, "fuzz.yaml", overrides);
   } catch (const ScenarioError&) {
     return Outcome::Refused;
   }

@@ -611,7 +611,8 @@ GeneratorConfig read_generator(const Reader& reader, const Value& section) {
   return c;
 }
 
-void generate_from_section(const Reader& reader, const Map& top, const Value& section, ScenarioSpec& spec) {
+void generate_from_section(const Reader& reader, const Map& top, const Value& section, ScenarioSpec& spec,
+                           std::optional<double> scale) {
   for (const char* key :
        {"municipalities", "organisations", "new_cooperatives", "people", "ties", "buyers", "markets"}) {
     if (const auto v = top.get(key)) {
@@ -620,7 +621,8 @@ void generate_from_section(const Reader& reader, const Map& top, const Value& se
                           "makes them)");
     }
   }
-  const GeneratorConfig config = read_generator(reader, section);
+  GeneratorConfig config = read_generator(reader, section);
+  if (scale) config.scale = *scale;
   try {
     generate_world(config, spec);
   } catch (const std::invalid_argument& e) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -103,9 +104,11 @@ struct Value;
 }  // namespace scenario_detail
 
 // Reads a `generator` section (checking that the top level lists none of the sections it
-// generates) and generates the world into `spec`; errors point at the offending key.
+// generates) and generates the world into `spec`, at `scale` instead of the section's own if
+// given; errors point at the offending key.
 void generate_from_section(const scenario_detail::Reader& reader, const scenario_detail::Map& top,
-                           const scenario_detail::Value& section, ScenarioSpec& spec);
+                           const scenario_detail::Value& section, ScenarioSpec& spec,
+                           std::optional<double> scale = std::nullopt);
 GeneratorConfig read_generator(const scenario_detail::Reader& reader, const scenario_detail::Value& section);
 
 // Fills municipalities, sectors, organisations (then latent slots), people, ties, buyers

@@ -289,7 +289,9 @@ class Parser {
     sector_index_.emplace("none", 0);
     // A generator section (docs/SCENARIO.md) fills the spec before the listed sections.
     for (const auto& document : documents_) {
-      if (const auto v = document.top->get("generator")) generate_from_section(reader_, *document.top, *v, spec_);
+      if (const auto v = document.top->get("generator")) {
+        generate_from_section(reader_, *document.top, *v, spec_, overrides_.generator_scale);
+      }
     }
     // Each section is read from every file, included files first, so a section may refer to
     // anything an earlier section of any file defines.
@@ -544,6 +546,12 @@ class Parser {
             "expected an integer in [1, " + std::to_string(kMaxReplicates) + "]; got " + std::to_string(replicates));
       }
       spec_.replicates = replicates;
+    }
+    if (const auto scale = overrides_.generator_scale) {
+      if (!(*scale >= kMinGeneratorScale && *scale <= kMaxGeneratorScale)) {
+        throw ScenarioError(kCommandLine, 0, 0, "generator.scale",
+                            "the override expected a scale factor in [0.01, 4]; got " + std::to_string(*scale));
+      }
     }
   }
 

@@ -39,6 +39,10 @@ struct ScenarioOverrides {
   std::optional<std::uint64_t> seed;
   std::optional<int> replicates;
   std::vector<std::string> set;  // "module.param=value"
+  // Replaces a generator section's scale (after the file's value is checked), so the same
+  // generated structure runs smaller or larger; no effect without a generator section. The
+  // fuzz harness uses it to keep inputs fast.
+  std::optional<double> generator_scale;
 };
 
 ScenarioSpec parse_scenario(std::string_view text, const std::string& path_for_messages,

@@ -78,7 +78,7 @@ class EveryScenario : public ::testing::TestWithParam<std::string> {};
 // month of some scenario. Restoring at several months covers state made before and after
 // the pacts, foundings and funding cliffs of the real cases.
 TEST_P(EveryScenario, ARunRestoredFromItsStateContinuesExactlyAsTheStraightRun) {
-  const ScenarioSpec spec = load_scenario(kSource + "/scenarios/" + GetParam(), ScenarioOverrides{{}, {}, 2, {}});
+  const ScenarioSpec spec = load_scenario(kSource + "/scenarios/" + GetParam(), ScenarioOverrides{{}, {}, 2, {}, {}});
   expect_restored_run_equals_straight_run(spec, {1, spec.steps / 3, spec.steps / 2 + 1, spec.steps - 2});
 }
 

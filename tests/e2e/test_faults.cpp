@@ -104,7 +104,7 @@ TEST(Faults, DiskFullWhileWritingIsAnOutputError) {
   TempDir scratch;
   const std::string complete = earlier_result(scratch);
   const auto actual = std::filesystem::file_size(complete);
-  const ScenarioSpec spec = load_scenario(kExample, ScenarioOverrides{std::nullopt, std::nullopt, 1, {}});
+  const ScenarioSpec spec = load_scenario(kExample, ScenarioOverrides{std::nullopt, std::nullopt, 1, {}, std::nullopt});
   const auto estimate = estimate_result_bytes(spec, describe_run(spec).metrics.size());
   ASSERT_LT(estimate + 16384, actual);
   SmallDisk disk(std::to_string((estimate + actual) / 2 / 4096 * 4096), false);

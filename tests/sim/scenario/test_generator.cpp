@@ -172,6 +172,23 @@ TEST(Generator, ScaleOutsideTheRangeIsAnInputError) {
   }
 }
 
+TEST(Generator, AScaleOverrideGeneratesWhatTheFileWouldAtThatScale) {
+  ScenarioOverrides small;
+  small.generator_scale = 0.01;
+  EXPECT_TRUE(same_world(poland("0.02", small), poland("0.01")));
+  EXPECT_FALSE(same_world(poland("0.02"), poland("0.01")));
+  // The file's own value is still checked, and so is the override.
+  EXPECT_THROW(poland("9", small), ScenarioError);
+  small.generator_scale = 5.0;
+  try {
+    poland("0.01", small);
+    ADD_FAILURE() << "override 5 accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.key_path(), "generator.scale");
+    EXPECT_NE(std::string(e.what()).find("expected a scale factor in [0.01, 4]; got 5"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Generator, HandWrittenOrganisationsBesideAGeneratorAreAnError) {
   const std::string text =
       poland_text("0.01") + "\norganisations:\n  - {id: x, name: X, kind: ngo, municipality: mazowieckie-001}\n";

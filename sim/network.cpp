@@ -1,6 +1,7 @@
 #include "sim/network.h"
 
 #include <algorithm>
+#include <atomic>
 #include <numeric>
 
 #include "sim/parallel.h"
@@ -37,19 +38,50 @@ void TieView::assign(const World& world) {
     }
   });
   // In rows: the sources tied to each organisation, filed in source order so that the rows
-  // come out sorted without sorting. Sequential, but over the compact out rows only.
-  in_first_.assign(n + 1, 0);
-  for (std::size_t v = 0; v < n; ++v) {
-    const std::uint32_t* row = out_.data() + out_first_[v];
-    for (std::uint32_t k = 0; k < out_count_[v]; ++k) ++in_first_[row[k] + 1];
-  }
+  // come out sorted without sorting. The sources are cut into a fixed number of blocks
+  // (whatever the thread count): each block counts its entries per target, the counts become
+  // each block's place in every row, and the blocks file their sources in parallel.
+  const std::size_t blocks = std::min<std::size_t>(kTransposeBlocks, std::max<std::size_t>(n, 1));
+  auto block_begin = [&](std::size_t b) { return b * n / blocks; };
+  block_count_.resize(blocks * n);
+  parallel_chunks(blocks, 1, [&](std::size_t b_begin, std::size_t b_end) {
+    for (std::size_t b = b_begin; b < b_end; ++b) {
+      std::uint32_t* count = block_count_.data() + b * n;
+      std::fill(count, count + n, 0U);
+      for (std::size_t v = block_begin(b); v < block_begin(b + 1); ++v) {
+        const std::uint32_t* row = out_.data() + out_first_[v];
+        for (std::uint32_t k = 0; k < out_count_[v]; ++k) ++count[row[k]];
+      }
+    }
+  });
+  in_first_.resize(n + 1);
+  in_first_[0] = 0;
+  // Each block's counts become its offset inside the row; the row's length goes to in_first_.
+  parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t t = begin; t < end; ++t) {
+      std::uint32_t filed = 0;
+      for (std::size_t b = 0; b < blocks; ++b) {
+        const std::uint32_t c = block_count_[b * n + t];
+        block_count_[b * n + t] = filed;
+        filed += c;
+      }
+      in_first_[t + 1] = filed;
+    }
+  });
   std::partial_sum(in_first_.begin(), in_first_.end(), in_first_.begin());
   in_.resize(in_first_[n]);
-  in_fill_.assign(in_first_.begin(), in_first_.end() - 1);
-  for (std::size_t v = 0; v < n; ++v) {
-    const std::uint32_t* row = out_.data() + out_first_[v];
-    for (std::uint32_t k = 0; k < out_count_[v]; ++k) in_[in_fill_[row[k]]++] = static_cast<std::uint32_t>(v);
-  }
+  parallel_chunks(blocks, 1, [&](std::size_t b_begin, std::size_t b_end) {
+    for (std::size_t b = b_begin; b < b_end; ++b) {
+      std::uint32_t* fill = block_count_.data() + b * n;
+      for (std::size_t v = block_begin(b); v < block_begin(b + 1); ++v) {
+        const std::uint32_t* row = out_.data() + out_first_[v];
+        for (std::uint32_t k = 0; k < out_count_[v]; ++k) {
+          const std::uint32_t t = row[k];
+          in_[in_first_[t] + fill[t]++] = static_cast<std::uint32_t>(v);
+        }
+      }
+    }
+  });
 
   // Merge each organisation's two sorted rows into its place, keeping each neighbour once.
   first_.resize(n);
@@ -101,12 +133,29 @@ bool TieView::share_neighbour(std::uint32_t u, std::uint32_t v) const {
 
 namespace {
 
+// Union-find shared by threads (parent pointers read and written atomically): a root is
+// only ever linked under a smaller root, so parent[v] <= v and every pointer leads to an
+// ancestor; path halving may race with a link and then halves less, never wrongly. The
+// partition found is the graph's components whatever the order of the unions.
 std::uint32_t find_root(std::vector<std::uint32_t>& parent, std::uint32_t v) {
-  while (parent[v] != v) {
-    parent[v] = parent[parent[v]];
-    v = parent[v];
+  for (;;) {
+    const std::uint32_t p = std::atomic_ref(parent[v]).load(std::memory_order_relaxed);
+    if (p == v) return v;
+    const std::uint32_t grandparent = std::atomic_ref(parent[p]).load(std::memory_order_relaxed);
+    if (grandparent != p) std::atomic_ref(parent[v]).store(grandparent, std::memory_order_relaxed);
+    v = grandparent;
   }
-  return v;
+}
+
+void unite(std::vector<std::uint32_t>& parent, std::uint32_t u, std::uint32_t v) {
+  for (;;) {
+    std::uint32_t ru = find_root(parent, u);
+    std::uint32_t rv = find_root(parent, v);
+    if (ru == rv) return;
+    if (ru < rv) std::swap(ru, rv);
+    std::uint32_t expected = ru;  // still a root?
+    if (std::atomic_ref(parent[ru]).compare_exchange_weak(expected, rv, std::memory_order_relaxed)) return;
+  }
 }
 
 }  // namespace
@@ -180,14 +229,13 @@ NetworkSummary summarize(const TieView& view) {
 
   std::vector<std::uint32_t> parent(n);
   std::iota(parent.begin(), parent.end(), 0U);
-  for (std::uint32_t u = 0; u < n; ++u) {
-    for (const std::uint32_t* v = view.begin(u); v != view.end(u); ++v) {
-      if (*v < u) continue;  // each edge once
-      const auto ru = find_root(parent, u);
-      const auto rv = find_root(parent, *v);
-      if (ru != rv) parent[std::max(ru, rv)] = std::min(ru, rv);
+  parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
+    for (auto u = static_cast<std::uint32_t>(begin); u < end; ++u) {
+      for (const std::uint32_t* v = view.begin(u); v != view.end(u); ++v) {
+        if (*v > u) unite(parent, u, *v);  // each edge once
+      }
     }
-  }
+  });
   std::vector<std::size_t> size(n, 0);
   for (std::uint32_t u = 0; u < n; ++u) {
     if (view.alive()[u] != 0) ++size[find_root(parent, u)];

@@ -11,6 +11,10 @@
 
 namespace partnersim {
 
+// Sources are filed into the in rows in this many blocks, in parallel (a fixed number, so
+// the work does not depend on the thread count; the rows are the same for any number).
+inline constexpr std::size_t kTransposeBlocks = 8;
+
 class TieView {
  public:
   TieView() = default;
@@ -49,7 +53,7 @@ class TieView {
   std::vector<std::size_t> out_first_;
   std::vector<std::uint32_t> out_count_;
   std::vector<std::size_t> in_first_;
-  std::vector<std::size_t> in_fill_;
+  std::vector<std::uint32_t> block_count_;  // per block of sources, per target: count, then offset
   std::vector<std::uint32_t> in_;
 };
 

@@ -128,28 +128,46 @@ void ReplicateRun::observe() {
   const int step = world_.step();
   const std::size_t n = world_.organisation_count();
   auto t0 = ProfileClock::now();
-  parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const Organisation& o = world_.org(static_cast<std::uint32_t>(i));
-      cash_[i] = grosze_to_pln(o.cash);
-      employees_[i] = o.employees();
-      degree_[i] = 0;
-      alive_[i] = o.alive ? 1 : 0;
+  // Every tie in force, whatever its ends' state, adds one to each end's degree (as
+  // World::active_degree counts them): its source's from the ties grouped by source, its
+  // target's counted per block of sources (a fixed number of blocks) and summed.
+  const ActiveTies& ties = world_.active_ties();
+  constexpr std::size_t kDegreeBlocks = 4;
+  in_degree_.resize(kDegreeBlocks * n);
+  parallel_chunks(kDegreeBlocks, 1, [&](std::size_t b_begin, std::size_t b_end) {
+    for (std::size_t b = b_begin; b < b_end; ++b) {
+      std::int32_t* in = in_degree_.data() + b * n;
+      std::fill(in, in + n, 0);
+      for (const ActiveTie& t : ties.from(b * n / kDegreeBlocks, (b + 1) * n / kDegreeBlocks)) ++in[t.target];
     }
   });
-  // Every tie in force, whatever its ends' state, adds one to each end's degree (as
-  // World::active_degree counts them).
-  for (const ActiveTie& t : world_.active_ties().all()) {
-    ++degree_[t.source];
-    ++degree_[t.target];
-  }
+  struct Totals {
+    Grosze cash = 0;
+    int alive = 0;
+    std::int64_t tie_ends = 0;  // every active tie has two ends (a loop both at one organisation)
+  };
+  const auto totals =
+      parallel_chunk_results<Totals>(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, Totals& sum) {
+        for (std::size_t i = begin; i < end; ++i) {
+          const Organisation& o = world_.org(static_cast<std::uint32_t>(i));
+          cash_[i] = grosze_to_pln(o.cash);
+          employees_[i] = o.employees();
+          alive_[i] = o.alive ? 1 : 0;
+          auto degree = static_cast<std::int32_t>(ties.from(static_cast<std::uint32_t>(i)).size());
+          for (std::size_t b = 0; b < kDegreeBlocks; ++b) degree += in_degree_[b * n + i];
+          degree_[i] = degree;
+          sum.cash += o.cash;
+          sum.alive += alive_[i];
+          sum.tie_ends += degree;
+        }
+      });
   Grosze cash_total = 0;
   int alive = 0;
-  std::int64_t tie_ends = 0;  // every active tie has two ends (a loop both at one organisation)
-  for (std::size_t i = 0; i < n; ++i) {
-    cash_total += world_.org(static_cast<std::uint32_t>(i)).cash;
-    alive += alive_[i];
-    tie_ends += degree_[i];
+  std::int64_t tie_ends = 0;
+  for (const Totals& t : totals) {  // chunk order; integers, so exact in any order
+    cash_total += t.cash;
+    alive += t.alive;
+    tie_ends += t.tie_ends;
   }
   metrics_[0] = static_cast<double>(world_.people().size());
   metrics_[1] = alive;

@@ -119,6 +119,7 @@ class ReplicateRun {
   std::vector<double> cash_;
   std::vector<std::int32_t> employees_;
   std::vector<std::int32_t> degree_;
+  std::vector<std::int32_t> in_degree_;  // scratch: ties in force by target, per block of sources
   std::vector<std::uint8_t> alive_;
   std::vector<TieRow> ties_;
   std::vector<LedgerFlow> flows_;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -20,7 +21,9 @@ constexpr auto kPriority = purpose("reintegration.priority");
 constexpr std::uint16_t kMaxMonths = 0xFFFF;
 constexpr int kRetentionMonths = 12;
 
-int& occupancy(Organisation& o, Resource r) {
+// Who holds places of a resource at an organisation (Org: Organisation or const Organisation).
+template <typename Org>
+auto& occupancy(Org& o, Resource r) {
   switch (r) {
     case Resource::Programme:
       return o.participants;
@@ -93,6 +96,30 @@ struct Departure {
   Resource resource = Resource::Programme;
 };
 
+// Requests in the order places are offered: by municipality, then priority, then person.
+// Filed by municipality (a counting sort), then each municipality's requests sorted in
+// parallel; a person asks at most once a month, so no two requests tie and the order is
+// the same whatever the thread count.
+void sort_by_municipality_and_priority(std::vector<Request>& queue, std::size_t munis) {
+  std::vector<std::size_t> first(munis + 1, 0);
+  for (const Request& q : queue) ++first[q.municipality + 1];
+  std::partial_sum(first.begin(), first.end(), first.begin());
+  std::vector<Request> filed(queue.size());
+  std::vector<std::size_t> fill(first.begin(), first.end() - 1);
+  for (const Request& q : queue) filed[fill[q.municipality]++] = q;
+  constexpr std::size_t kMunicipalityChunk = 64;
+  parallel_chunks(munis, kMunicipalityChunk, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t m = begin; m < end; ++m) {
+      std::sort(filed.begin() + static_cast<std::ptrdiff_t>(first[m]),
+                filed.begin() + static_cast<std::ptrdiff_t>(first[m + 1]), [](const Request& a, const Request& b) {
+                  if (a.priority != b.priority) return a.priority < b.priority;
+                  return a.person < b.person;
+                });
+    }
+  });
+  queue.swap(filed);
+}
+
 // What one chunk of the parallel pass decided.
 struct ChunkResult {
   std::array<std::vector<Request>, kResourceCount> requests;
@@ -162,22 +189,37 @@ void Reintegration::relocate(World& world, std::size_t person, PersonState to, s
 void Reintegration::cut_without_capacity(World& world) {
   const auto n_orgs = static_cast<std::uint32_t>(world.organisation_count());
   std::array<std::vector<int>, kResourceCount> excess;
-  bool any = false;
-  for (auto& e : excess) e.assign(n_orgs, 0);
-  for (std::uint32_t o = 0; o < n_orgs; ++o) {
-    Organisation& org = world.org(o);
-    for (Resource r : {Resource::Programme, Resource::Job, Resource::Shelter, Resource::Flat}) {
-      const int cap = org.operating() ? capacity(org, r) : 0;
-      excess[idx(r)][o] = std::max(0, occupancy(org, r) - cap);
-      any = any || excess[idx(r)][o] > 0;
-    }
-  }
-  if (!any) return;
+  for (auto& e : excess) e.resize(n_orgs);
+  const World& w = world;
+  const auto found = parallel_chunk_results<std::uint8_t>(
+      n_orgs, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::uint8_t& any) {
+        for (auto o = static_cast<std::uint32_t>(begin); o < end; ++o) {
+          const Organisation& org = w.org(o);
+          for (Resource r : {Resource::Programme, Resource::Job, Resource::Shelter, Resource::Flat}) {
+            const int cap = org.operating() ? capacity(org, r) : 0;
+            excess[idx(r)][o] = std::max(0, occupancy(org, r) - cap);
+            any = static_cast<std::uint8_t>(any | (excess[idx(r)][o] > 0 ? 1 : 0));
+          }
+        }
+      });
+  if (std::none_of(found.begin(), found.end(), [](std::uint8_t any) { return any != 0; })) return;
+  // The last placed go first: people are visited from the highest index down. Only holders
+  // of a place with too many holders can be cut, and excess only falls during the walk, so
+  // they are found in parallel first and the walk visits them alone.
   People& people = world.people();
-  for (std::size_t i = people.size(); i-- > 0;) {
+  const auto holders = parallel_gather<std::uint32_t>(
+      people.size(), kPeopleChunk, [&](std::size_t begin, std::size_t end, std::vector<std::uint32_t>& out) {
+        for (std::size_t i = begin; i < end; ++i) {
+          const auto r = held(people.state[i]);
+          const std::uint32_t org = people.placement[i];
+          if (r && org != kNoOrganisation && excess[idx(*r)][org] > 0) out.push_back(static_cast<std::uint32_t>(i));
+        }
+      });
+  for (auto it = holders.rbegin(); it != holders.rend(); ++it) {
+    const std::uint32_t i = *it;
     const auto r = held(people.state[i]);
     const std::uint32_t org = people.placement[i];
-    if (!r || org == kNoOrganisation || excess[idx(*r)][org] == 0) continue;
+    if (excess[idx(*r)][org] == 0) continue;
     --excess[idx(*r)][org];
     switch (*r) {
       case Resource::Programme:
@@ -345,12 +387,8 @@ void Reintegration::step(Phase /*phase*/, World& world) {
       providers[org.municipality].push_back(o);
       free[o] = std::max(0, capacity(org, r) - occupancy(world.org(o), r));
     }
-    auto& queue = requests[idx(r)];
-    std::sort(queue.begin(), queue.end(), [](const Request& a, const Request& b) {
-      if (a.municipality != b.municipality) return a.municipality < b.municipality;
-      if (a.priority != b.priority) return a.priority < b.priority;
-      return a.person < b.person;
-    });
+    sort_by_municipality_and_priority(requests[idx(r)], munis);
+    const auto& queue = requests[idx(r)];
     // The municipality being served keeps its candidate hosts with free places (its own
     // providers and, for programmes, its referral-tied hosts) ordered best first: tied hosts,
     // then the most free places, then the lower index. The queue is sorted by municipality,

@@ -3,6 +3,7 @@
 // with known answers and against Boost.Graph on random graphs.
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/betweenness_centrality.hpp>
+#include <boost/graph/connected_components.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -204,6 +205,35 @@ TEST(NetworkSummary, ComponentsCountIsolatesAndSkipClosedOrganisations) {
   EXPECT_DOUBLE_EQ(s.largest_component_share, 3.0 / 6.0);
   EXPECT_DOUBLE_EQ(s.mean_degree, 2.0 * 3.0 / 6.0);
   EXPECT_DOUBLE_EQ(s.density, 3.0 / 15.0);
+}
+
+// Many chunks of organisations, united in parallel: the components are Boost's, however
+// the unions interleave. Random pairs, about as many as half the nodes: many components of
+// all sizes.
+TEST(NetworkSummary, ComponentsAgreeWithBoostGraphOnALargeSparseRandomGraph) {
+  const std::uint32_t n = 20'000;
+  RandomStream rng(StreamKey{11, 0}, 0, purpose("test.pairs"), 0);
+  Edges edges;
+  for (std::uint32_t k = 0; k < n * 11 / 20; ++k) {
+    const auto u = static_cast<std::uint32_t>(rng.uniform() * n);
+    const auto v = static_cast<std::uint32_t>(rng.uniform() * n);
+    if (u != v) edges.emplace_back(u, v);
+  }
+  const Net net(n, edges);
+  const NetworkSummary s = summarize(net.view());
+
+  using UG = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+  UG g(n);
+  for (const auto& [u, v] : edges) boost::add_edge(u, v, g);
+  std::vector<int> component(n);
+  const auto count = static_cast<std::size_t>(boost::connected_components(g, component.data()));
+  std::vector<std::size_t> size(count, 0);
+  for (const int c : component) ++size[static_cast<std::size_t>(c)];
+  const std::size_t largest = *std::max_element(size.begin(), size.end());
+  EXPECT_EQ(s.components, count);
+  EXPECT_DOUBLE_EQ(s.largest_component_share, static_cast<double>(largest) / n);
+  EXPECT_GT(count, 1000U);    // many components,
+  EXPECT_GT(largest, 1000U);  // one of them large
 }
 
 TEST(NetworkSummary, EmptyWorld) {

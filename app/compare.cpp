@@ -61,14 +61,16 @@ void name_results(Side& a, Side& b, const std::filesystem::path& dir) {
 bool load_both(const CompareOptions& options, Side& a, Side& b) {
   bool valid = true;
   try {
-    a.spec = load_scenario(options.scenario_a, ScenarioOverrides{options.steps, options.seed, options.replicates, {}, std::nullopt});
+    a.spec = load_scenario(options.scenario_a,
+                           ScenarioOverrides{options.steps, options.seed, options.replicates, {}, std::nullopt});
   } catch (const ScenarioError& e) {
     print_error(e.what());
     valid = false;
   }
   try {
     // Seed and replicates are A's (or the command line's), set below once A is known.
-    b.spec = load_scenario(options.scenario_b, ScenarioOverrides{options.steps, std::nullopt, std::nullopt, {}, std::nullopt});
+    b.spec = load_scenario(options.scenario_b,
+                           ScenarioOverrides{options.steps, std::nullopt, std::nullopt, {}, std::nullopt});
   } catch (const ScenarioError& e) {
     print_error(e.what());
     valid = false;

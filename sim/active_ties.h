@@ -18,13 +18,21 @@ namespace partnersim {
 struct ActiveTie {
   std::uint32_t source = 0;
   std::uint32_t target = 0;
-  const Tie* tie = nullptr;  // the tie in the graph; World::tie() gives it to change
+  const Tie* tie = nullptr;  // the tie in the graph
   float strength = 0.0F;     // as at the last rebuild
   int start_step = 0;
   TieKind kind = TieKind::Partnership;
-  bool both_alive = false;  // both ends are living organisations
+  bool both_alive = false;    // both ends are living organisations
+  std::uint32_t pending = 0;  // where the cache keeps its copy of the tie (for writes through it)
 };
 
+// The cache keeps a copy of each tie not yet ended (kind, strength, start and end), so that
+// bringing it up to date after a month, a change of organisations' life or new ties streams
+// through its own arrays instead of following a pointer per tie into the graph. The copies
+// stay true because ties change only through World, which says which organisations' ties it
+// changed (or writes through the cache, for cooperation's strengths); anything else that
+// writes to the graph makes the next read re-read every tie (invalidate). The invariant
+// checks (`--check`, on in every test) compare the cache with a fresh read after each module.
 class ActiveTies {
  public:
   ActiveTies() = default;
@@ -32,20 +40,35 @@ class ActiveTies {
   ActiveTies(const ActiveTies& /*other*/) {}
   ActiveTies(ActiveTies&& /*other*/) noexcept {}
   ActiveTies& operator=(const ActiveTies& /*other*/) {
-    built_ = false;
-    pending_offsets_.clear();
+    reset();
     return *this;
   }
   ActiveTies& operator=(ActiveTies&& /*other*/) noexcept {
-    built_ = false;
-    pending_offsets_.clear();
+    reset();
     return *this;
   }
   ~ActiveTies() = default;
 
   // Whether the arrays must be rebuilt before they are read at `step` with `edges` edges.
-  [[nodiscard]] bool stale(int step, std::size_t edges) const { return !built_ || step != step_ || edges != edges_; }
+  [[nodiscard]] bool stale(int step, std::size_t edges) const {
+    return !built_ || changed_ || step != step_ || edges != edges_;
+  }
+  // Something wrote to the graph behind the cache: re-read every tie at the next rebuild.
   void invalidate() { built_ = false; }
+  // Organisations' life changed (the ties' copies still hold): refresh at the next read.
+  void changed() { changed_ = true; }
+  // Ties listed under `source` (its out-edges) changed in the graph: re-read them.
+  void source_changed(std::uint32_t source) {
+    changed_ = true;
+    if (source < dirty_.size()) {
+      dirty_[source] = 1;
+      any_dirty_ = true;
+    }
+  }
+  // Writes through an entry of all() to the tie and the cache's copy of it: safe from
+  // parallel code for distinct entries; call changed() after (from sequential code).
+  void set_strength(const ActiveTie& t, float strength);
+  void end(const ActiveTie& t, int step);
 
   [[nodiscard]] std::span<const ActiveTie> all() const { return ties_; }
   [[nodiscard]] std::size_t size() const { return ties_.size(); }
@@ -57,24 +80,34 @@ class ActiveTies {
   [[nodiscard]] std::span<const ActiveTie> from(std::uint32_t source) const { return from(source, source + 1); }
 
   // Brings the arrays up to date with the graph at `step`: reads the out-edges added since
-  // the last rebuild and the ties not yet ended then; forgets ties that ended by `step`
-  // (a tie's end never moves later once passed; a step before the last rebuild's reads the
-  // graph again from scratch). Parallel inside; call from sequential code.
+  // the last rebuild, re-reads the ties of changed sources (all of them after invalidate()),
+  // and takes the others from its copies; forgets ties that ended by `step` (a tie's end
+  // never moves later once passed; a step before the last rebuild's reads the graph again
+  // from scratch). Parallel inside; call from sequential code.
   void rebuild(const OrgGraph& g, int step);
 
  private:
-  struct Pending {  // a tie in force now or later
+  struct Pending {  // a tie in force now or later, and the cache's copy of it
     std::uint32_t target = 0;
+    float strength = 0.0F;
+    int start_step = 0;
+    int end_step = 0;
     const Tie* tie = nullptr;
+    TieKind kind = TieKind::Partnership;
   };
   struct Chunk {
     std::vector<Pending> pending;
     std::vector<ActiveTie> active;
   };
+  void reset() {
+    built_ = false;
+    pending_offsets_.clear();
+  }
   std::vector<std::size_t> pending_offsets_;  // pending_[offsets[v], offsets[v+1]): v's ties, out-edge order
   std::vector<Pending> pending_;
   std::vector<Pending> next_pending_;
   std::vector<std::size_t> scanned_;  // out-edges of each organisation already read
+  std::vector<std::uint8_t> dirty_;   // sources whose ties must be re-read from the graph
   std::vector<std::size_t> pending_count_;
   std::vector<std::size_t> active_count_;
   std::vector<std::uint8_t> alive_;
@@ -82,6 +115,8 @@ class ActiveTies {
   std::vector<std::size_t> offsets_;
   std::vector<ActiveTie> ties_;
   bool built_ = false;
+  bool changed_ = false;
+  bool any_dirty_ = false;
   int step_ = -1;
   int pruned_step_ = -1;  // pending_ holds no tie that ended by this step
   std::size_t edges_ = 0;

@@ -143,6 +143,31 @@ std::string check_ties(const World& world) {
   return {};
 }
 
+std::string check_tie_cache(const World& world) {
+  ActiveTies fresh;
+  fresh.rebuild(world.graph(), world.step());
+  const std::span<const ActiveTie> cached = world.active_ties().all();
+  const std::span<const ActiveTie> read = fresh.all();
+  std::ostringstream out;
+  if (cached.size() != read.size()) {
+    out << "tie cache: lists " << cached.size() << " ties in force, the graph has " << read.size();
+    return out.str();
+  }
+  for (std::size_t k = 0; k < read.size(); ++k) {
+    const ActiveTie& c = cached[k];
+    const ActiveTie& r = read[k];
+    if (c.source != r.source || c.target != r.target || c.tie != r.tie || c.strength != r.strength ||
+        c.start_step != r.start_step || c.kind != r.kind || c.both_alive != r.both_alive) {
+      out << "tie cache: entry " << k << " is " << c.source << " -> " << c.target << " " << name_of(c.kind)
+          << " strength " << c.strength << " from step " << c.start_step << (c.both_alive ? "" : " (an end closed)")
+          << ", the graph has " << r.source << " -> " << r.target << " " << name_of(r.kind) << " strength "
+          << r.strength << " from step " << r.start_step << (r.both_alive ? "" : " (an end closed)");
+      return out.str();
+    }
+  }
+  return {};
+}
+
 std::string check_stocks(const World& world) {
   std::ostringstream out;
   for (std::uint32_t i = 0; i < world.organisation_count(); ++i) {
@@ -196,8 +221,8 @@ std::string check_stocks(const World& world) {
 
 std::vector<std::string> check_world(const World& world, std::size_t expected_people) {
   std::vector<std::string> problems;
-  for (std::string p :
-       {check_people(world, expected_people), check_money(world), check_ties(world), check_stocks(world)}) {
+  for (std::string p : {check_people(world, expected_people), check_money(world), check_ties(world),
+                        check_tie_cache(world), check_stocks(world)}) {
     if (!p.empty()) problems.push_back(std::move(p));
   }
   return problems;

@@ -20,6 +20,9 @@ std::string check_people(const World& world, std::size_t expected_people);
 std::string check_money(const World& world);
 // Every tie active now joins two different, living organisations, and is of a known kind.
 std::string check_ties(const World& world);
+// The cache of ties in force (World::active_ties, kept up to date from what changed) lists
+// exactly what a fresh read of the graph does, entry for entry.
+std::string check_tie_cache(const World& world);
 // Stocks that cannot be negative (staff, members, places, residents, capacity, contracted
 // output, rent, dividends, revenue of the month, tie strengths) are not; quality is in [0, 1].
 std::string check_stocks(const World& world);

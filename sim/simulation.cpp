@@ -112,8 +112,10 @@ const StepRecord& ReplicateRun::advance() {
       const auto& phases = infos_[i]->phases;
       if (std::find(phases.begin(), phases.end(), phase) == phases.end()) continue;
       t0 = ProfileClock::now();
+      const std::uint64_t graph_writes = world_.graph_writes();
       modules_[i]->step(phase, world_);
-      world_.ties_changed();  // the module may have changed ties through references it kept
+      // A module that opened the graph for writing may have written after reading the cache.
+      if (world_.graph_writes() != graph_writes) world_.ties_changed();
       if (profiling_) timings_[step_slot_[p][i]].seconds += seconds_since(t0);
       if (checks_) check("module " + infos_[i]->name + " in phase " + std::string(name_of(phase)));
       // A scheduled event may have changed parameters: later modules see the new values.

@@ -145,7 +145,7 @@ const ActiveTies& World::active_ties() const {
 }
 
 void World::found_organisation(std::uint32_t i, const std::vector<std::uint32_t>& founders, std::string_view note) {
-  ties_changed();
+  active_ties_.changed();  // a new living organisation; its founding ties are new out-edges
   Organisation& o = graph_[i];
   o.alive = true;
   o.status = OrgStatus::Active;
@@ -157,7 +157,7 @@ void World::found_organisation(std::uint32_t i, const std::vector<std::uint32_t>
 void World::close_organisation(std::uint32_t i, std::string_view kind, std::string_view note) {
   Organisation& o = graph_[i];
   if (!o.alive) return;
-  ties_changed();
+  active_ties_.changed();
   o.alive = false;
   o.status = OrgStatus::Liquidated;
   o.closed_step = step_;
@@ -167,8 +167,12 @@ void World::close_organisation(std::uint32_t i, std::string_view kind, std::stri
     if (tie.active_at(step_)) tie.end_step = step_;
     if (tie.start_step > step_ && tie.end_step > tie.start_step) tie.end_step = tie.start_step;
   };
+  active_ties_.source_changed(i);
   for (auto e : boost::make_iterator_range(boost::out_edges(i, graph_))) end_tie(graph_[e]);
-  for (auto e : boost::make_iterator_range(boost::in_edges(i, graph_))) end_tie(graph_[e]);
+  for (auto e : boost::make_iterator_range(boost::in_edges(i, graph_))) {
+    end_tie(graph_[e]);
+    active_ties_.source_changed(static_cast<std::uint32_t>(boost::source(e, graph_)));
+  }
   log(kind, i, kNoOrganisation, 0, note.empty() ? o.name : std::string(note));
 }
 
@@ -194,7 +198,7 @@ void World::log(std::string_view kind, std::uint32_t source, std::uint32_t targe
 }
 
 void World::apply_graph_edits() {
-  ties_changed();
+  // New ties are new out-edges, which the cache reads anyway; ended ones are marked below.
   std::vector<GraphEdit> edits(edits_.begin(), edits_.end());
   edits_.clear();
   std::sort(edits.begin(), edits.end(), [](const GraphEdit& a, const GraphEdit& b) {
@@ -221,6 +225,7 @@ void World::apply_graph_edits() {
         Tie& tie = graph_[edge];
         if (boost::target(edge, graph_) == b && tie.kind == e.tie.kind && tie.active_at(step_)) {
           tie.end_step = step_;
+          active_ties_.source_changed(a);
           ended = true;
         }
       }
@@ -240,7 +245,7 @@ std::size_t World::active_tie_count() const { return active_ties().size(); }
 
 void World::begin_step(int step) {
   step_ = step;
-  ties_changed();
+  active_ties_.changed();  // ties start and end by date, organisations open and close
   flows_.clear();
   for (auto v : boost::make_iterator_range(boost::vertices(graph_))) {
     Organisation& o = graph_[v];

@@ -87,8 +87,12 @@ class World {
   // its next read. Call from sequential code.
   OrgGraph& graph() {
     ties_changed();
+    ++graph_writes_;
     return graph_;
   }
+  // How many times graph() was opened for writing (the engine re-reads every tie after a
+  // module that did, in case it wrote through the reference after reading the cache).
+  [[nodiscard]] std::uint64_t graph_writes() const { return graph_writes_; }
   [[nodiscard]] const OrgGraph& graph() const { return graph_; }
   [[nodiscard]] std::size_t organisation_count() const { return boost::num_vertices(graph_); }
   Organisation& org(std::uint32_t i) { return graph_[i]; }
@@ -145,10 +149,13 @@ class World {
   // Call from sequential code; the arrays may then be read from parallel code.
   [[nodiscard]] const ActiveTies& active_ties() const;
   // Whoever changes ties or organisations' life other than through World's methods or
-  // graph() says so, so the cache is rebuilt on its next read.
+  // graph() says so, so the cache re-reads every tie on its next read.
   void ties_changed() const { active_ties_.invalidate(); }
-  // The tie behind an entry of active_ties(), to change it (then call ties_changed()).
-  Tie& tie(const ActiveTie& t) { return const_cast<Tie&>(*t.tie); }  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+  // Changes a tie through its entry in active_ties(): the tie and the cache's copy of it.
+  // Safe from parallel code for distinct entries; call ties_written() afterwards.
+  void set_tie_strength(const ActiveTie& t, float strength) { active_ties_.set_strength(t, strength); }
+  void end_tie_now(const ActiveTie& t) { active_ties_.end(t, step_); }
+  void ties_written() const { active_ties_.changed(); }
 
   // Active ties touching organisation i now (in and out).
   [[nodiscard]] int active_degree(std::uint32_t i) const;
@@ -186,6 +193,7 @@ class World {
   std::vector<Pact> pacts_;
   std::vector<std::pair<int, int>> programme_windows_;
   mutable ActiveTies active_ties_;
+  std::uint64_t graph_writes_ = 0;
 };
 
 }  // namespace partnersim

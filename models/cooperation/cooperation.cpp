@@ -150,33 +150,32 @@ void Cooperation::update_strengths(World& world, const TieView& view) {
             }
             return false;
           };
-          // The entries' strength and kind are the ties' own (the engine invalidates the cache
-          // after every module, so it was rebuilt in this phase; each tie is listed, and
-          // changed, once), so the ties in the graph, scattered in memory, are only written.
+          // The entries' strength and kind are the ties' own (the cache is brought up to date
+          // when read; each tie is listed, and changed, once), so the ties in the graph,
+          // scattered in memory, are only written.
           for (const ActiveTie& entry : ties.from(a)) {
             if (!is_cooperation_tie(entry.kind) || entry.start_step >= step) continue;
             const std::uint32_t b = entry.target;
             if (a == b || !entry.both_alive) continue;
-            Tie& t = world.tie(entry);
-            assert(t.strength == entry.strength && t.kind == entry.kind);
             // A consortium tie is joint work for the pair's other ties, not for itself.
             const auto others = joint_count(a, b) - (entry.kind == TieKind::Consortium ? 1 : 0);
             if (others > 0) {
-              t.strength = static_cast<float>(std::min(1.0, static_cast<double>(entry.strength) + p.strengthen_step));
+              world.set_tie_strength(
+                  entry, static_cast<float>(std::min(1.0, static_cast<double>(entry.strength) + p.strengthen_step)));
               continue;
             }
             double rate = share_neighbour(b) ? p.cluster_decay : p.bridge_decay;
             if (w.share_pact(a, b)) rate *= p.pact_decay_factor;
             const auto strength = static_cast<float>(static_cast<double>(entry.strength) * (1.0 - rate));
-            t.strength = strength;
+            world.set_tie_strength(entry, strength);
             if (strength < p.break_threshold) {
-              t.end_step = step;
+              world.end_tie_now(entry);
               out.push_back({a, b, entry.kind});
             }
           }
         }
       });
-  world.ties_changed();  // strengths and ends changed behind the cache
+  world.ties_written();  // strengths and ends changed through the cache
   for (const Decayed& d : decayed) {
     ++decayed_;
     world.log("tie_decayed", d.a, d.b, 0, std::string(name_of(d.kind)));

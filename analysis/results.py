@@ -16,7 +16,10 @@ import pandas as pd
 import xarray as xr
 
 #: The newest result format this module understands (root attribute ``format_version``).
-FORMAT_VERSION = 1
+#: Format 2 stores the event log's kind and note as codes into /events/kinds and
+#: /events/notes and the tie snapshots' kind as an HDF5 enumeration; format 1 stored strings.
+#: Both read the same.
+FORMAT_VERSION = 2
 
 
 def _text(value: Any) -> Any:
@@ -70,6 +73,41 @@ def _table(f: h5py.File, name: str) -> pd.DataFrame:
     for column in frame.columns:
         if frame[column].dtype == object:
             frame[column] = frame[column].map(_text)
+    return frame
+
+
+def _strings(f: h5py.File, name: str) -> np.ndarray:
+    """A 1-D string dataset (a dictionary) as an object array of str."""
+    return np.array([_text(s) for s in f[name][()]], dtype=object)
+
+
+def _decode(frame: pd.DataFrame, column: str, strings: np.ndarray, where: str) -> None:
+    """Replaces the codes in `column` by their strings (rows of `strings`)."""
+    codes = frame[column].to_numpy()
+    if codes.size and (codes.min() < 0 or codes.max() >= len(strings)):
+        raise ValueError(f"{where}: {column} code {int(codes.max())} beyond its dictionary of {len(strings)}")
+    frame[column] = strings[codes.astype(np.intp)] if codes.size else pd.Series([], dtype=object)
+
+
+def _events_table(f: h5py.File, where: str) -> pd.DataFrame:
+    """/events/log with kind and note as str, whichever the format (codes or strings)."""
+    frame = _table(f, "events/log")
+    for column, dictionary in (("kind", "events/kinds"), ("note", "events/notes")):
+        if dictionary in f and frame[column].dtype != object:
+            _decode(frame, column, _strings(f, dictionary), where)
+    return frame
+
+
+def _ties_table(f: h5py.File, where: str) -> pd.DataFrame:
+    """/ties/snapshots with kind as str, whichever the format (enumeration or strings)."""
+    frame = _table(f, "ties/snapshots")
+    dtype = f["ties/snapshots"].dtype
+    enum = h5py.check_enum_dtype(dtype["kind"]) if "kind" in (dtype.names or ()) else None
+    if enum:
+        names = np.full(max(enum.values()) + 1, None, dtype=object)
+        for name, value in enum.items():
+            names[value] = name
+        _decode(frame, "kind", names, where)
     return frame
 
 
@@ -136,7 +174,7 @@ def events(path: str | os.PathLike) -> pd.DataFrame:
     """The event log, sorted by replicate and step (order within a step kept): replicate,
     step, month, kind, source, target (organisation indices, -1 for none), amount_pln, note."""
     with _open(path) as f:
-        frame = _table(f, "events/log")
+        frame = _events_table(f, os.fspath(path))
     return frame.sort_values(["replicate", "step"], kind="stable").reset_index(drop=True)
 
 
@@ -144,7 +182,7 @@ def ties(path: str | os.PathLike) -> pd.DataFrame:
     """Tie snapshots, sorted by replicate and step: replicate, step, month, source, target
     (organisation indices), kind, strength, start ("YYYY-MM" the tie began)."""
     with _open(path) as f:
-        frame = _table(f, "ties/snapshots")
+        frame = _ties_table(f, os.fspath(path))
     return frame.sort_values(["replicate", "step"], kind="stable").reset_index(drop=True)
 
 

@@ -22,6 +22,7 @@
 
 #include "sim/output/h5_handle.h"
 #include "sim/output/step_block.h"
+#include "sim/output/string_dictionary.h"
 
 namespace partnersim {
 
@@ -50,6 +51,8 @@ constexpr hsize_t kMetricChunkSteps = 256;
 constexpr hsize_t kOrgChunkElements = 16384;  // per chunk of the [replicate, month, organisation] arrays
 constexpr hsize_t kTableChunkRows = 4096;
 constexpr std::size_t kEventBufferRows = 8192;
+constexpr hsize_t kDictionaryChunkRows = 256;
+constexpr std::uint32_t kMaxEventKinds = std::numeric_limits<std::uint16_t>::max() + 1U;  // codes are uint16
 constexpr auto kFlushInterval = std::chrono::seconds(30);
 
 constexpr std::int32_t kIntFill = -1;  // int32 cells never written (only in an unfinished file)
@@ -71,7 +74,7 @@ struct TieRowH5 {
   char month[kMonthChars];
   std::uint32_t source;
   std::uint32_t target;
-  const char* kind;
+  std::uint8_t kind;  // TieKind, an HDF5 enumeration in the file
   float strength;
   char start[kMonthChars];
 };
@@ -80,11 +83,11 @@ struct EventRowH5 {
   std::uint32_t replicate;
   std::int32_t step;
   char month[kMonthChars];
-  const char* kind;
+  std::uint16_t kind;  // code into /events/kinds
   std::int64_t source;
   std::int64_t target;
   double amount_pln;
-  const char* note;
+  std::uint32_t note;  // code into /events/notes
 };
 
 struct FlowRowH5 {
@@ -108,15 +111,15 @@ struct PendingFlow {
   double amount_pln;
 };
 
-// An event kept until the next batch is written (its strings must outlive the write).
+// An event kept until the next batch is written, its texts already dictionary codes.
 struct PendingEvent {
   std::uint32_t replicate;
   int step;
-  std::string kind;
+  std::uint16_t kind;
   std::int64_t source;
   std::int64_t target;
   double amount_pln;
-  std::string note;
+  std::uint32_t note;
 };
 
 std::int64_t org_or_none(std::uint32_t index) {
@@ -175,6 +178,12 @@ struct Hdf5Writer::Impl {
   hsize_t tie_rows = 0;
   Handle events, event_mem;
   hsize_t event_rows = 0;
+  // The dictionaries of the event log's kind and note columns and their datasets: a dataset
+  // always holds at least the strings of the codes in the rows written so far.
+  h5::StringDictionary event_kinds, event_notes;
+  Handle event_kind_strings, event_note_strings;
+  hsize_t event_kind_rows = 0, event_note_rows = 0;
+  Handle tie_kind_type;  // enumeration of the TieKind names
   std::vector<PendingEvent> pending;
   Handle flows, flow_mem;
   hsize_t flow_rows = 0;
@@ -595,8 +604,20 @@ struct Hdf5Writer::Impl {
                   "replicate; source and target are organisation indices, start is the month the tie began");
   }
 
+  // The TieKind names as an HDF5 enumeration over uint8, in enum order, so that h5dump and
+  // h5py show names while a row stores one byte.
+  void make_tie_kind_type() {
+    tie_kind_type = h5::datatype(H5Tenum_create(H5T_NATIVE_UINT8), path, "create an enumeration type");
+    for (std::size_t k = 0; k < kTieKindCount; ++k) {
+      const auto value = static_cast<std::uint8_t>(k);
+      h5::check(H5Tenum_insert(tie_kind_type.get(), tie_kind_names[k].c_str(), &value), path,
+                "add a tie kind to the type of", "/ties/snapshots");
+    }
+  }
+
   void make_tie_type() {
     const std::string full = "/ties/snapshots";
+    make_tie_kind_type();
     tie_mem = h5::datatype(H5Tcreate(H5T_COMPOUND, sizeof(TieRowH5)), path, "create a compound type");
     const hid_t m = tie_mem.get();
     add_field(m, "replicate", offsetof(TieRowH5, replicate), H5T_NATIVE_UINT32, full);
@@ -604,7 +625,7 @@ struct Hdf5Writer::Impl {
     add_field(m, "month", offsetof(TieRowH5, month), month_type.get(), full);
     add_field(m, "source", offsetof(TieRowH5, source), H5T_NATIVE_UINT32, full);
     add_field(m, "target", offsetof(TieRowH5, target), H5T_NATIVE_UINT32, full);
-    add_field(m, "kind", offsetof(TieRowH5, kind), text_type.get(), full);
+    add_field(m, "kind", offsetof(TieRowH5, kind), tie_kind_type.get(), full);
     add_field(m, "strength", offsetof(TieRowH5, strength), H5T_NATIVE_FLOAT, full);
     add_field(m, "start", offsetof(TieRowH5, start), month_type.get(), full);
   }
@@ -617,7 +638,45 @@ struct Hdf5Writer::Impl {
     events = create_table(group.get(), "log", full, file_type.get());
     set_text_attr(events.get(), "description",
                   "Events logged by the model, in the order they were written; source and target are "
-                  "organisation indices or -1 for none");
+                  "organisation indices or -1 for none; kind and note are codes: rows of /events/kinds and "
+                  "/events/notes");
+    // The dictionaries: created before any row refers to them, extended before such rows.
+    const DatasetShape shape{{0}, {H5S_UNLIMITED}, {kDictionaryChunkRows}};
+    event_kind_strings = create_dataset(group.get(), "kinds", "/events/kinds", text_type.get(), shape, H5I_INVALID_HID,
+                                        nullptr, kUncompressed);
+    set_text_attr(event_kind_strings.get(), "description",
+                  "Event kinds: /events/log kind k is row k, in order of first appearance");
+    event_note_strings = create_dataset(group.get(), "notes", "/events/notes", text_type.get(), shape, H5I_INVALID_HID,
+                                        nullptr, kUncompressed);
+    set_text_attr(event_note_strings.get(), "description",
+                  "Event notes: /events/log note k is row k, in order of first appearance; row 0 is the empty note");
+    static_cast<void>(event_notes.code(""));  // code 0
+  }
+
+  // Appends the strings given codes since the last call to the dictionary's dataset.
+  void write_dictionary(h5::StringDictionary& dictionary, Handle& ds, hsize_t& rows, const std::string& name) {
+    const auto fresh = dictionary.unwritten();
+    if (fresh.empty()) return;
+    std::vector<const char*> texts;
+    texts.reserve(fresh.size());
+    for (const std::string& s : fresh) texts.push_back(s.c_str());
+    append_rows(ds.get(), text_type.get(), rows, texts.size(), texts.data(), name);
+    dictionary.mark_written();
+  }
+
+  // Reads a dictionary dataset of a file being continued into `dictionary`.
+  void read_dictionary(h5::StringDictionary& dictionary, const Handle& ds, hsize_t rows, const std::string& name) {
+    std::vector<char*> raw(static_cast<std::size_t>(rows), nullptr);
+    if (rows > 0) {
+      h5::check(H5Dread(ds.get(), text_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), path, "read", name);
+    }
+    std::vector<std::string> strings;
+    strings.reserve(raw.size());
+    for (char* s : raw) {
+      strings.emplace_back(s != nullptr ? s : "");
+      H5free_memory(s);
+    }
+    if (!dictionary.load(strings)) throw OutputError(path + ": " + name + " in the checkpoint repeats a string");
   }
 
   void make_event_type() {
@@ -627,11 +686,11 @@ struct Hdf5Writer::Impl {
     add_field(m, "replicate", offsetof(EventRowH5, replicate), H5T_NATIVE_UINT32, full);
     add_field(m, "step", offsetof(EventRowH5, step), H5T_NATIVE_INT32, full);
     add_field(m, "month", offsetof(EventRowH5, month), month_type.get(), full);
-    add_field(m, "kind", offsetof(EventRowH5, kind), text_type.get(), full);
+    add_field(m, "kind", offsetof(EventRowH5, kind), H5T_NATIVE_UINT16, full);
     add_field(m, "source", offsetof(EventRowH5, source), H5T_NATIVE_INT64, full);
     add_field(m, "target", offsetof(EventRowH5, target), H5T_NATIVE_INT64, full);
     add_field(m, "amount_pln", offsetof(EventRowH5, amount_pln), H5T_NATIVE_DOUBLE, full);
-    add_field(m, "note", offsetof(EventRowH5, note), text_type.get(), full);
+    add_field(m, "note", offsetof(EventRowH5, note), H5T_NATIVE_UINT32, full);
   }
 
   void create_ledger() {
@@ -715,6 +774,15 @@ struct Hdf5Writer::Impl {
     make_event_type();
     events = open_dataset("/events/log");
     event_rows = rows_of(events.get(), "/events/log");
+    event_kind_strings = open_dataset("/events/kinds");
+    event_kind_rows = rows_of(event_kind_strings.get(), "/events/kinds");
+    read_dictionary(event_kinds, event_kind_strings, event_kind_rows, "/events/kinds");
+    event_note_strings = open_dataset("/events/notes");
+    event_note_rows = rows_of(event_note_strings.get(), "/events/notes");
+    read_dictionary(event_notes, event_note_strings, event_note_rows, "/events/notes");
+    if (event_notes.size() == 0 || !event_notes.text(0).empty()) {
+      throw OutputError(path + ": /events/notes in the checkpoint does not start with the empty note");
+    }
     make_flow_type();
     flows = open_dataset("/ledger/flows");
     flow_rows = rows_of(flows.get(), "/ledger/flows");
@@ -782,6 +850,9 @@ struct Hdf5Writer::Impl {
   }
 
   void write_pending_events() {
+    // The strings first: the rows' codes never point past the dictionaries in the file.
+    write_dictionary(event_kinds, event_kind_strings, event_kind_rows, "/events/kinds");
+    write_dictionary(event_notes, event_note_strings, event_note_rows, "/events/notes");
     if (pending.empty()) return;
     std::vector<EventRowH5> rows(pending.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -789,11 +860,11 @@ struct Hdf5Writer::Impl {
       rows[i].replicate = e.replicate;
       rows[i].step = e.step;
       month_into(rows[i].month, e.step);
-      rows[i].kind = e.kind.c_str();
+      rows[i].kind = e.kind;
       rows[i].source = e.source;
       rows[i].target = e.target;
       rows[i].amount_pln = e.amount_pln;
-      rows[i].note = e.note.c_str();
+      rows[i].note = e.note;
     }
     append_rows(events.get(), event_mem.get(), event_rows, rows.size(), rows.data(), "/events/log");
     pending.clear();
@@ -833,7 +904,7 @@ struct Hdf5Writer::Impl {
       rows[i].target = t.target;
       const auto kind = static_cast<std::size_t>(t.kind);
       if (kind >= tie_kind_names.size()) throw OutputError(path + ": tie of unknown kind");
-      rows[i].kind = tie_kind_names[kind].c_str();
+      rows[i].kind = static_cast<std::uint8_t>(kind);
       rows[i].strength = t.strength;
       month_into(rows[i].start, t.start_step);
     }
@@ -851,8 +922,9 @@ struct Hdf5Writer::Impl {
   // Closes every object and then the file, reporting the first failure (data still cached
   // is written at these points, so a full disk shows up here).
   void close_all_checked() {
-    std::vector<Handle*> objects = {&ties,     &tie_mem, &events,    &event_mem, &flows,
-                                    &flow_mem, &cash,    &employees, &degree,    &alive};
+    std::vector<Handle*> objects = {
+        &ties,     &tie_mem, &tie_kind_type, &events, &event_mem, &event_kind_strings, &event_note_strings, &flows,
+        &flow_mem, &cash,    &employees,     &degree, &alive};
     for (Handle& h : metrics) objects.push_back(&h);
     for (Handle& h : month_scales) objects.push_back(&h);
     for (Handle* h : objects) h5::check(h->close(), path, "close an object of", temp);
@@ -862,8 +934,11 @@ struct Hdf5Writer::Impl {
   void close_all_quietly() noexcept {
     ties.reset();
     tie_mem.reset();
+    tie_kind_type.reset();
     events.reset();
     event_mem.reset();
+    event_kind_strings.reset();
+    event_note_strings.reset();
     flows.reset();
     flow_mem.reset();
     cash.reset();
@@ -1016,8 +1091,10 @@ void Hdf5Writer::on_step(const StepRecord& record) try {
   buffer_org(w.alive, H5T_NATIVE_UINT8, pending.alive, record.org_alive, "alive");
 
   for (const LoggedEvent& e : record.events) {
-    w.pending.push_back(PendingEvent{record.replicate, e.step, e.kind, org_or_none(e.source), org_or_none(e.target),
-                                     grosze_to_pln(e.amount), e.note});
+    const std::uint32_t kind = w.event_kinds.code(e.kind);
+    if (kind >= kMaxEventKinds) throw OutputError(w.path + ": more than 65536 kinds of event");
+    w.pending.push_back(PendingEvent{record.replicate, e.step, static_cast<std::uint16_t>(kind), org_or_none(e.source),
+                                     org_or_none(e.target), grosze_to_pln(e.amount), w.event_notes.code(e.note)});
   }
   if (w.pending.size() >= kEventBufferRows) w.write_pending_events();
   for (const LedgerFlow& f : record.flows) {

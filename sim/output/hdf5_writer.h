@@ -14,7 +14,8 @@
 
 namespace partnersim {
 
-inline constexpr int kOutputFormatVersion = 1;
+// 2: the event log's kind and note are dictionary codes, the tie snapshots' kind an enumeration.
+inline constexpr int kOutputFormatVersion = 2;
 
 class OutputError : public std::runtime_error {
  public:

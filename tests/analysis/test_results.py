@@ -12,6 +12,7 @@ import re
 
 import h5py
 import numpy as np
+import pandas as pd
 import pytest
 
 import analysis
@@ -182,3 +183,67 @@ def test_truncated_copy_of_a_result_is_refused(result, tmp_path):
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ValueError, match="not an HDF5 file"):
         analysis.open_metrics(path)
+
+
+# ---- format 2: coded event texts and enumerated tie kinds ----------------------------------
+
+TIE_KINDS = ["partnership", "contract", "grant", "founding", "referral", "in_kind", "consortium", "informal"]
+
+
+def _hand_made(path, version, events_rows, tie_rows, kinds=None, notes=None):
+    """A complete result file holding only an event log and tie snapshots, in format 1
+    (strings) or 2 (codes into /events/kinds and /events/notes, an enumerated tie kind)."""
+    text = h5py.string_dtype("utf-8")
+    with h5py.File(path, "w") as f:
+        f.attrs["format_version"] = np.int64(version)
+        f.attrs["complete"] = np.int64(1)
+        f.create_group("metrics")
+        events = f.create_group("events")
+        if version == 1:
+            kind_type, note_type, tie_type = text, text, text
+        else:
+            kind_type, note_type = "<u2", "<u4"
+            tie_type = h5py.enum_dtype({name: i for i, name in enumerate(TIE_KINDS)}, basetype="u1")
+            events["kinds"] = np.array(kinds, dtype=object).astype(text)
+            events["notes"] = np.array(notes, dtype=object).astype(text)
+        events["log"] = np.array(events_rows, dtype=[
+            ("replicate", "<u4"), ("step", "<i4"), ("month", "S7"), ("kind", kind_type), ("source", "<i8"),
+            ("target", "<i8"), ("amount_pln", "<f8"), ("note", note_type)])
+        f.create_group("ties")["snapshots"] = np.array(tie_rows, dtype=[
+            ("replicate", "<u4"), ("step", "<i4"), ("month", "S7"), ("source", "<u4"), ("target", "<u4"),
+            ("kind", tie_type), ("strength", "<f4"), ("start", "S7")])
+
+
+def test_coded_columns_read_as_the_strings_of_format_1(tmp_path):
+    old, new = tmp_path / "v1.h5", tmp_path / "v2.h5"
+    logged = [(1, 0, "transfer", "Spółdzielnia „Żółw”"), (0, 0, "tie_added", ""), (0, 1, "transfer", "")]
+    kinds, notes = ["transfer", "tie_added"], ["", "Spółdzielnia „Żółw”"]
+    _hand_made(old, 1,
+               [(r, s, b"2020-01", k, 0, 1, 2.5, n) for r, s, k, n in logged],
+               [(0, 0, b"2020-01", 0, 1, kind, 0.5, b"2019-01") for kind in ["founding", "informal"]])
+    _hand_made(new, 2,
+               [(r, s, b"2020-01", kinds.index(k), 0, 1, 2.5, notes.index(n)) for r, s, k, n in logged],
+               [(0, 0, b"2020-01", 0, 1, TIE_KINDS.index(kind), 0.5, b"2019-01") for kind in ["founding", "informal"]],
+               kinds, notes)
+    for reader in (analysis.events, analysis.ties):
+        a, b = reader(old), reader(new)
+        pd.testing.assert_frame_equal(a, b)
+    log = analysis.events(new)
+    assert list(log["kind"]) == ["tie_added", "transfer", "transfer"]  # sorted by replicate, step
+    assert list(log["note"]) == ["", "", "Spółdzielnia „Żółw”"]
+    assert list(analysis.ties(new)["kind"]) == ["founding", "informal"]
+
+
+def test_a_code_past_its_dictionary_is_refused(tmp_path):
+    path = tmp_path / "bad.h5"
+    _hand_made(path, 2, [(0, 0, b"2020-01", 0, 0, 1, 0.0, 2)], [], ["transfer"], [""])
+    with pytest.raises(ValueError, match="note code 2 beyond its dictionary of 1"):
+        analysis.events(path)
+
+
+def test_events_of_the_cli_result_decode_to_text(result):
+    log = analysis.events(result)
+    assert all(isinstance(n, str) for n in log["note"])
+    with h5py.File(result, "r") as f:
+        assert f["events/notes"].asstr()[0] == ""
+        assert h5py.check_enum_dtype(f["ties/snapshots"].dtype["kind"]) == {k: i for i, k in enumerate(TIE_KINDS)}

@@ -12,9 +12,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <sstream>
 #include <string>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 #include "sim/output/hdf5_writer.h"
@@ -97,10 +99,15 @@ class WriterTest : public ::testing::Test {
             {"social_cooperative", "households", Channel::Wages, 12345 * (s + 1)}};
   }
 
-  // Feeds steps [0, until) of every replicate, replicates interleaved in a scrambled order.
-  void feed(Hdf5Writer& writer, int until = kSteps) const {
+  // The second event of step s: a kind first seen at step 3, the empty note at even steps.
+  static std::string closing_kind(int s) { return s < 3 ? "organisation_closed" : "cooperative_dormant"; }
+  static std::string closing_note(int s) { return s % 2 == 0 ? "" : kPolish; }
+  static std::string transfer_note(int s) { return "grant „" + std::to_string(s) + "”"; }
+
+  // Feeds steps [from, until) of every replicate, replicates interleaved in a scrambled order.
+  void feed(Hdf5Writer& writer, int until = kSteps, int from = 0) const {
     const std::vector<TieRow> ties = {{0, 1, TieKind::Contract, 0.5F, -3}, {1, 2, TieKind::Referral, 0.25F, 2}};
-    for (int s = 0; s < until; ++s) {
+    for (int s = from; s < until; ++s) {
       for (std::uint32_t k = 0; k < kReplicates; ++k) {
         const std::uint32_t r = (s % 2 == 0) ? kReplicates - 1 - k : k;
         const std::vector<double> metrics = {100.0, flow(r, s)};
@@ -115,8 +122,8 @@ class WriterTest : public ::testing::Test {
           a[o] = alive(s, o);
         }
         const std::vector<LoggedEvent> events = {
-            {s, "transfer", 0, 1, 12345 + static_cast<Grosze>(r), "grant „" + std::to_string(s) + "”"},
-            {s, "organisation_closed", kNoOrganisation, 2, 0, ""}};
+            {s, "transfer", 0, 1, 12345 + static_cast<Grosze>(r), transfer_note(s)},
+            {s, closing_kind(s), kNoOrganisation, 2, 0, closing_note(s)}};
         StepRecord record;
         record.replicate = r;
         record.step = s;
@@ -240,6 +247,66 @@ std::vector<std::string> read_text_field(hid_t ds, const char* field) {
       s.erase(s.find_last_not_of('\0') + 1);
       out.push_back(s);
     }
+  }
+  return out;
+}
+
+// The strings of a 1-D string dataset (the dictionaries /events/kinds and /events/notes).
+std::vector<std::string> read_strings(hid_t file, const char* name) {
+  const H5 ds(H5Dopen2(file, name, H5P_DEFAULT), &H5Dclose);
+  const H5 str(H5Tcopy(H5T_C_S1), &H5Tclose);
+  H5Tset_size(str, H5T_VARIABLE);
+  H5Tset_cset(str, H5T_CSET_UTF8);
+  std::vector<std::string> out;
+  for (char* s : read_all<char*>(ds, str)) {
+    out.emplace_back(s != nullptr ? s : "");
+    H5free_memory(s);
+  }
+  return out;
+}
+
+// A dictionary-coded field of /events/log, decoded through its dictionary; a code past the
+// end of the dictionary is a failure (and reads as "<code N past the dictionary>").
+std::vector<std::string> read_coded_field(hid_t file, hid_t ds, const char* field, const char* dictionary) {
+  const auto codes = read_field<std::uint32_t>(ds, field, H5T_NATIVE_UINT32);
+  const auto strings = read_strings(file, dictionary);
+  std::vector<std::string> out;
+  for (const std::uint32_t code : codes) {
+    if (code < strings.size()) {
+      out.push_back(strings[code]);
+    } else {
+      ADD_FAILURE() << field << " code " << code << " past the end of " << dictionary << " (" << strings.size()
+                    << " strings)";
+      out.push_back("<code " + std::to_string(code) + " past the dictionary>");
+    }
+  }
+  return out;
+}
+
+// The class and size in bytes of one field of a compound table.
+std::pair<H5T_class_t, std::size_t> field_type(hid_t ds, const char* field) {
+  const H5 file_type(H5Dget_type(ds), &H5Tclose);
+  const int index = H5Tget_member_index(file_type, field);
+  EXPECT_GE(index, 0) << field;
+  const H5 member(H5Tget_member_type(file_type, static_cast<unsigned>(index)), &H5Tclose);
+  return {H5Tget_class(member), H5Tget_size(member)};
+}
+
+// An enumeration field of a compound table as the names its type gives the stored values.
+std::vector<std::string> read_enum_field(hid_t ds, const char* field) {
+  const H5 file_type(H5Dget_type(ds), &H5Tclose);
+  const int index = H5Tget_member_index(file_type, field);
+  EXPECT_GE(index, 0) << field;
+  const H5 member(H5Tget_member_type(file_type, static_cast<unsigned>(index)), &H5Tclose);
+  EXPECT_EQ(H5Tget_class(member), H5T_ENUM) << field;
+  EXPECT_EQ(H5Tget_size(member), 1U) << field;
+  const H5 mem(H5Tcreate(H5T_COMPOUND, 1), &H5Tclose);
+  H5Tinsert(mem, field, 0, member);
+  std::vector<std::string> out;
+  for (const std::uint8_t value : read_all<std::uint8_t>(ds, mem)) {
+    char name[64] = {};
+    EXPECT_GE(H5Tenum_nameof(member, &value, name, sizeof name), 0) << "value " << int{value};
+    out.emplace_back(name);
   }
   return out;
 }
@@ -417,7 +484,7 @@ TEST_F(WriterTest, LayoutThroughRawHdf5) {
     const auto source = read_field<std::uint32_t>(ties, "source", H5T_NATIVE_UINT32);
     const auto target = read_field<std::uint32_t>(ties, "target", H5T_NATIVE_UINT32);
     const auto strength = read_field<float>(ties, "strength", H5T_NATIVE_FLOAT);
-    const auto kind = read_text_field(ties, "kind");
+    const auto kind = read_enum_field(ties, "kind");
     const auto month = read_text_field(ties, "month");
     const auto start = read_text_field(ties, "start");
     for (std::size_t i = 0; i < replicate.size(); ++i) {
@@ -446,8 +513,10 @@ TEST_F(WriterTest, LayoutThroughRawHdf5) {
     const auto source = read_field<std::int64_t>(log, "source", H5T_NATIVE_INT64);
     const auto target = read_field<std::int64_t>(log, "target", H5T_NATIVE_INT64);
     const auto amount = read_field<double>(log, "amount_pln", H5T_NATIVE_DOUBLE);
-    const auto kind = read_text_field(log, "kind");
-    const auto note = read_text_field(log, "note");
+    EXPECT_EQ(field_type(log, "kind"), std::make_pair(H5T_INTEGER, std::size_t{2}));
+    EXPECT_EQ(field_type(log, "note"), std::make_pair(H5T_INTEGER, std::size_t{4}));
+    const auto kind = read_coded_field(file, log, "kind", "/events/kinds");
+    const auto note = read_coded_field(file, log, "note", "/events/notes");
     const auto month = read_text_field(log, "month");
     std::size_t transfers = 0;
     for (std::size_t i = 0; i < replicate.size(); ++i) {
@@ -457,15 +526,164 @@ TEST_F(WriterTest, LayoutThroughRawHdf5) {
         EXPECT_EQ(source[i], 0);
         EXPECT_EQ(target[i], 1);
         EXPECT_DOUBLE_EQ(amount[i], 123.45 + 0.01 * replicate[i]);
-        EXPECT_EQ(note[i], "grant „" + std::to_string(step[i]) + "”");
+        EXPECT_EQ(note[i], transfer_note(step[i]));
       } else {
-        EXPECT_EQ(kind[i], "organisation_closed");
+        EXPECT_EQ(kind[i], closing_kind(step[i]));
         EXPECT_EQ(source[i], -1);  // kNoOrganisation
         EXPECT_EQ(target[i], 2);
-        EXPECT_EQ(note[i], "");
+        EXPECT_EQ(note[i], closing_note(step[i]));  // "" or UTF-8 beyond ASCII
       }
     }
     EXPECT_EQ(transfers, kReplicates * kSteps);
+  }
+}
+
+// ---- dictionary-coded event texts and enumerated tie kinds ---------------------------------
+
+// What the test fixture's feed logs at steps [0, until), in the order feed writes it.
+struct LoggedRow {
+  std::string kind;
+  std::string note;
+  bool operator==(const LoggedRow&) const = default;
+};
+
+std::vector<LoggedRow> decoded_events(hid_t file) {
+  const H5 log(H5Dopen2(file, "/events/log", H5P_DEFAULT), &H5Dclose);
+  const auto kind = read_coded_field(file, log, "kind", "/events/kinds");
+  const auto note = read_coded_field(file, log, "note", "/events/notes");
+  std::vector<LoggedRow> out;
+  for (std::size_t i = 0; i < kind.size(); ++i) out.push_back({kind[i], note[i]});
+  return out;
+}
+
+// Every string once, the empty note first.
+void expect_well_formed_dictionaries(hid_t file) {
+  const auto kinds = read_strings(file, "/events/kinds");
+  const auto notes = read_strings(file, "/events/notes");
+  EXPECT_EQ(std::set<std::string>(kinds.begin(), kinds.end()).size(), kinds.size());
+  EXPECT_EQ(std::set<std::string>(notes.begin(), notes.end()).size(), notes.size());
+  ASSERT_FALSE(notes.empty());
+  EXPECT_EQ(notes[0], "");
+}
+
+// A copy of the file made at any flush (a checkpoint) decodes to exactly the events logged
+// up to then: the dictionaries reach the file before the rows that use their new strings.
+TEST_F(WriterTest, EveryCopyOfTheFileDecodesToTheEventsLoggedSoFar) {
+  Hdf5Writer writer(options("r.h5"));
+  writer.on_start(run_);
+  std::vector<LoggedRow> expected;
+  std::vector<std::string> previous_kinds;
+  std::vector<std::string> previous_notes;
+  for (int s = 0; s < kSteps; ++s) {
+    feed(writer, s + 1, s);
+    for (std::uint32_t k = 0; k < kReplicates; ++k) {
+      expected.push_back({"transfer", transfer_note(s)});
+      expected.push_back({closing_kind(s), closing_note(s)});
+    }
+    const std::string copy = (dir_ / ("copy" + std::to_string(s) + ".h5")).string();
+    writer.copy_output(copy);
+    const H5 file(H5Fopen(copy.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), &H5Fclose);
+    EXPECT_EQ(decoded_events(file), expected) << "after step " << s;
+    expect_well_formed_dictionaries(file);
+    // Dictionaries only grow at their end, so codes keep their meaning.
+    const auto kinds = read_strings(file, "/events/kinds");
+    const auto notes = read_strings(file, "/events/notes");
+    EXPECT_TRUE(std::equal(previous_kinds.begin(), previous_kinds.end(), kinds.begin()));
+    EXPECT_TRUE(std::equal(previous_notes.begin(), previous_notes.end(), notes.begin()));
+    previous_kinds = kinds;
+    previous_notes = notes;
+  }
+  writer.on_finish();
+  EXPECT_EQ(previous_kinds, (std::vector<std::string>{"transfer", "organisation_closed", "cooperative_dormant"}));
+  EXPECT_EQ(previous_notes.size(), 2U + kSteps);  // "", kPolish and one grant note a step
+}
+
+// A run started before any event still holds the empty note, code 0.
+TEST_F(WriterTest, TheNoteDictionaryStartsWithTheEmptyNote) {
+  Hdf5Writer writer(options("r.h5"));
+  writer.on_start(run_);
+  const std::string copy = (dir_ / "copy.h5").string();
+  writer.copy_output(copy);
+  const H5 file(H5Fopen(copy.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), &H5Fclose);
+  EXPECT_EQ(read_strings(file, "/events/notes"), (std::vector<std::string>{""}));
+  EXPECT_TRUE(read_strings(file, "/events/kinds").empty());
+}
+
+// A writer continuing a checkpoint's output reloads the dictionaries: old strings keep their
+// codes and new ones continue the numbering, so the file equals one written straight through.
+TEST_F(WriterTest, AContinuedFileKeepsTheCodesOfTheFileItContinues) {
+  const std::string straight = write_result("straight.h5");
+  const std::string checkpoint = (dir_ / "checkpoint.h5").string();
+  {
+    Hdf5Writer first(options("stopped.h5"));
+    first.on_start(run_);
+    feed(first, 2);  // the kind first seen at step 3 and kPolish (step 1 on) come before and after
+    first.copy_output(checkpoint);
+  }
+  WriterOptions continued = options("resumed.h5");
+  continued.continue_from = checkpoint;
+  {
+    Hdf5Writer second(continued);
+    second.on_start(run_);
+    feed(second, kSteps, 2);
+    second.on_finish();
+  }
+  const H5 a(H5Fopen(straight.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), &H5Fclose);
+  const std::string resumed = (dir_ / "resumed.h5").string();
+  const H5 b(H5Fopen(resumed.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), &H5Fclose);
+  for (const char* name : {"/events/kinds", "/events/notes"}) EXPECT_EQ(read_strings(a, name), read_strings(b, name));
+  const H5 log_a(H5Dopen2(a, "/events/log", H5P_DEFAULT), &H5Dclose);
+  const H5 log_b(H5Dopen2(b, "/events/log", H5P_DEFAULT), &H5Dclose);
+  for (const char* field : {"kind", "note"}) {
+    EXPECT_EQ(read_field<std::uint32_t>(log_a, field, H5T_NATIVE_UINT32),
+              read_field<std::uint32_t>(log_b, field, H5T_NATIVE_UINT32))
+        << field;
+  }
+  EXPECT_EQ(decoded_events(b), decoded_events(a));
+  expect_well_formed_dictionaries(b);
+}
+
+// The tie kind is an HDF5 enumeration whose members are the TieKind names in enum order.
+TEST_F(WriterTest, TieKindsAreAnEnumerationOfTheirNames) {
+  std::vector<TieRow> all_kinds;
+  for (std::size_t k = 0; k < kTieKindCount; ++k) {
+    all_kinds.push_back({0, static_cast<std::uint32_t>(1 + k % 2), static_cast<TieKind>(k), 0.5F, 0});
+  }
+  {
+    Hdf5Writer writer(options("r.h5"));
+    writer.on_start(run_);
+    for (int s = 0; s < kSteps; ++s) {
+      for (std::uint32_t r = 0; r < kReplicates; ++r) {
+        const std::vector<double> metrics = {1.0, 2.0};
+        StepRecord record;
+        record.replicate = r;
+        record.step = s;
+        record.metrics = metrics;
+        record.ties = &all_kinds;
+        writer.on_step(record);
+      }
+    }
+    writer.on_finish();
+  }
+  const std::string path = (dir_ / "r.h5").string();
+  const H5 file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), &H5Fclose);
+  const H5 ties(H5Dopen2(file, "/ties/snapshots", H5P_DEFAULT), &H5Dclose);
+  const auto kind = read_enum_field(ties, "kind");
+  ASSERT_EQ(kind.size(), std::size_t{kSteps} * kReplicates * kTieKindCount);
+  for (std::size_t i = 0; i < kind.size(); ++i) {
+    EXPECT_EQ(kind[i], name_of(static_cast<TieKind>(i % kTieKindCount))) << "row " << i;
+  }
+  const H5 file_type(H5Dget_type(ties), &H5Tclose);
+  const H5 member(H5Tget_member_type(file_type, static_cast<unsigned>(H5Tget_member_index(file_type, "kind"))),
+                  &H5Tclose);
+  ASSERT_EQ(H5Tget_nmembers(member), static_cast<int>(kTieKindCount));
+  for (unsigned k = 0; k < kTieKindCount; ++k) {
+    char* name = H5Tget_member_name(member, k);
+    std::uint8_t value = 0;
+    H5Tget_member_value(member, k, &value);
+    EXPECT_EQ(value, k);
+    EXPECT_EQ(std::string(name), name_of(static_cast<TieKind>(k)));
+    H5free_memory(name);
   }
 }
 

@@ -12,13 +12,15 @@ constexpr std::size_t kPrefetchAhead = 16;  // pending ties ahead whose graph ti
 }  // namespace
 
 void ActiveTies::set_strength(const ActiveTie& t, float strength) {
-  const_cast<Tie*>(t.tie)->strength = strength;  // NOLINT(cppcoreguidelines-pro-type-const-cast): World's own tie
-  pending_[t.pending].strength = strength;
+  Pending& p = pending_[t.pending];
+  const_cast<Tie*>(p.tie)->strength = strength;  // NOLINT(cppcoreguidelines-pro-type-const-cast): World's own tie
+  p.strength = strength;
 }
 
 void ActiveTies::end(const ActiveTie& t, int step) {
-  const_cast<Tie*>(t.tie)->end_step = step;  // NOLINT(cppcoreguidelines-pro-type-const-cast): World's own tie
-  pending_[t.pending].end_step = step;
+  Pending& p = pending_[t.pending];
+  const_cast<Tie*>(p.tie)->end_step = step;  // NOLINT(cppcoreguidelines-pro-type-const-cast): World's own tie
+  p.end_step = step;
 }
 
 void ActiveTies::rebuild(const OrgGraph& g, int step) {
@@ -42,55 +44,37 @@ void ActiveTies::rebuild(const OrgGraph& g, int step) {
   offsets_.resize(n + 1);
   for (std::size_t v = 0; v < n; ++v) alive_[v] = g[v].alive ? 1 : 0;
 
-  // Per chunk of source organisations: the ties still pending (the earlier ones, then the
-  // out-edges added since), and among them those in force now. Rows keep out-edge order.
-  const std::size_t chunks = (n + kOrgRowChunk - 1) / kOrgRowChunk;
-  chunks_.resize(chunks);
-  parallel_chunks(chunks, 1, [&](std::size_t c_begin, std::size_t c_end) {
-    for (std::size_t c = c_begin; c < c_end; ++c) {
-      Chunk& chunk = chunks_[c];
-      chunk.pending.clear();
-      chunk.active.clear();
-      const std::size_t last = std::min(n, (c + 1) * kOrgRowChunk);
-      for (std::size_t v = c * kOrgRowChunk; v < last; ++v) {
-        const auto source = static_cast<std::uint32_t>(v);
-        const std::size_t pending_before = chunk.pending.size();
-        const std::size_t active_before = chunk.active.size();
-        auto consider = [&](const Pending& p) {
-          if (p.end_step <= step) return;  // ended: never in force again
-          const auto local = static_cast<std::uint32_t>(chunk.pending.size());
-          chunk.pending.push_back(p);
-          if (p.start_step > step || step >= p.end_step) return;
-          chunk.active.push_back(ActiveTie{source, p.target, p.tie, p.strength, p.start_step, p.kind,
-                                           alive_[source] != 0 && alive_[p.target] != 0, local});
-        };
-        auto read = [](std::uint32_t target, const Tie* tie) {
-          return Pending{target, tie->strength, tie->start_step, tie->end_step, tie, tie->kind};
-        };
-        if (reread_all || dirty_[v] != 0) {
-          for (std::size_t k = pending_offsets_[v]; k < pending_offsets_[v + 1]; ++k) {
-            // The ties live in the graph's edge nodes, scattered in memory: ask for the ones
-            // a little ahead while this one is read (results do not depend on it).
-            if (k + kPrefetchAhead < pending_.size()) __builtin_prefetch(pending_[k + kPrefetchAhead].tie);
-            consider(read(pending_[k].target, pending_[k].tie));
-          }
-        } else {
-          for (std::size_t k = pending_offsets_[v]; k < pending_offsets_[v + 1]; ++k) consider(pending_[k]);
-        }
-        const auto [first, end] = boost::out_edges(v, g);
-        const auto known = static_cast<std::ptrdiff_t>(scanned_[v]);
-        for (auto e = std::next(first, known); e != end; ++e) {
-          consider(read(static_cast<std::uint32_t>(boost::target(*e, g)), &g[*e]));
-        }
-        scanned_[v] = static_cast<std::size_t>(std::distance(first, end));
-        pending_count_[v] = chunk.pending.size() - pending_before;
-        active_count_[v] = chunk.active.size() - active_before;
-      }
+  // Two passes over the sources, in parallel: count the ties each keeps pending and in force
+  // (re-reading from the graph the ties of changed sources, and the out-edges added since),
+  // then write them where the counts place them. Rows keep out-edge order.
+  auto read = [](std::uint32_t target, const Tie* tie) {
+    return Pending{target, tie->strength, tie->start_step, tie->end_step, tie, tie->kind};
+  };
+  auto refresh = [&](std::size_t v) {  // the changed source's copies, from the graph
+    for (std::size_t k = pending_offsets_[v]; k < pending_offsets_[v + 1]; ++k) {
+      // The ties live in the graph's edge nodes, scattered in memory: ask for the ones a
+      // little ahead while this one is read (results do not depend on it).
+      if (k + kPrefetchAhead < pending_offsets_[v + 1]) __builtin_prefetch(pending_[k + kPrefetchAhead].tie);
+      pending_[k] = read(pending_[k].target, pending_[k].tie);
+    }
+  };
+  parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t v = begin; v < end; ++v) {
+      if (reread_all || dirty_[v] != 0) refresh(v);
+      std::size_t kept = 0;
+      std::size_t active = 0;
+      auto count = [&](const Pending& p) {
+        if (p.end_step <= step) return;  // ended: never in force again
+        ++kept;
+        active += p.start_step <= step ? 1 : 0;
+      };
+      for (std::size_t k = pending_offsets_[v]; k < pending_offsets_[v + 1]; ++k) count(pending_[k]);
+      const auto [first, last] = boost::out_edges(v, g);
+      for (auto e = std::next(first, static_cast<std::ptrdiff_t>(scanned_[v])); e != last; ++e) count(read(0, &g[*e]));
+      pending_count_[v] = kept;
+      active_count_[v] = active;
     }
   });
-
-  // Lay the chunks out one after the other (chunk order is organisation order); an entry's
-  // copy moves with its chunk.
   std::vector<std::size_t> next_offsets(n + 1, 0);
   for (std::size_t v = 0; v < n; ++v) {
     next_offsets[v + 1] = next_offsets[v] + pending_count_[v];
@@ -98,18 +82,31 @@ void ActiveTies::rebuild(const OrgGraph& g, int step) {
   }
   next_pending_.resize(next_offsets[n]);
   ties_.resize(offsets_[n]);
-  parallel_chunks(chunks, 1, [&](std::size_t c_begin, std::size_t c_end) {
-    for (std::size_t c = c_begin; c < c_end; ++c) {
-      const std::size_t v = c * kOrgRowChunk;
-      const auto base = static_cast<std::uint32_t>(next_offsets[v]);
-      std::copy(chunks_[c].pending.begin(), chunks_[c].pending.end(),
-                next_pending_.begin() + static_cast<std::ptrdiff_t>(next_offsets[v]));
+  parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t v = begin; v < end; ++v) {
+      const auto source = static_cast<std::uint32_t>(v);
+      std::size_t kept = next_offsets[v];
       ActiveTie* out = ties_.data() + offsets_[v];
-      for (const ActiveTie& t : chunks_[c].active) {
-        *out = t;
-        out->pending += base;
-        ++out;
+      auto keep = [&](const Pending& p) {
+        if (p.end_step <= step) return;
+        next_pending_[kept] = p;
+        if (p.start_step <= step) {
+          *out++ = ActiveTie{source,
+                             p.target,
+                             p.strength,
+                             p.start_step,
+                             static_cast<std::uint32_t>(kept),
+                             p.kind,
+                             alive_[source] != 0 && alive_[p.target] != 0};
+        }
+        ++kept;
+      };
+      for (std::size_t k = pending_offsets_[v]; k < pending_offsets_[v + 1]; ++k) keep(pending_[k]);
+      const auto [first, last] = boost::out_edges(v, g);
+      for (auto e = std::next(first, static_cast<std::ptrdiff_t>(scanned_[v])); e != last; ++e) {
+        keep(read(static_cast<std::uint32_t>(boost::target(*e, g)), &g[*e]));
       }
+      scanned_[v] = static_cast<std::size_t>(std::distance(first, last));
     }
   });
   pending_.swap(next_pending_);

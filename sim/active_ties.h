@@ -18,12 +18,11 @@ namespace partnersim {
 struct ActiveTie {
   std::uint32_t source = 0;
   std::uint32_t target = 0;
-  const Tie* tie = nullptr;  // the tie in the graph
-  float strength = 0.0F;     // as at the last rebuild
+  float strength = 0.0F;  // as at the last rebuild
   int start_step = 0;
+  std::uint32_t pending = 0;  // where the cache keeps its copy of the tie (and the tie's address)
   TieKind kind = TieKind::Partnership;
-  bool both_alive = false;    // both ends are living organisations
-  std::uint32_t pending = 0;  // where the cache keeps its copy of the tie (for writes through it)
+  bool both_alive = false;  // both ends are living organisations
 };
 
 // The cache keeps a copy of each tie not yet ended (kind, strength, start and end), so that
@@ -78,6 +77,8 @@ class ActiveTies {
     return std::span<const ActiveTie>(ties_).subspan(offsets_[first], offsets_[last] - offsets_[first]);
   }
   [[nodiscard]] std::span<const ActiveTie> from(std::uint32_t source) const { return from(source, source + 1); }
+  // The tie in the graph behind an entry of all().
+  [[nodiscard]] const Tie* tie(const ActiveTie& t) const { return pending_[t.pending].tie; }
 
   // Brings the arrays up to date with the graph at `step`: reads the out-edges added since
   // the last rebuild, re-reads the ties of changed sources (all of them after invalidate()),
@@ -95,10 +96,6 @@ class ActiveTies {
     const Tie* tie = nullptr;
     TieKind kind = TieKind::Partnership;
   };
-  struct Chunk {
-    std::vector<Pending> pending;
-    std::vector<ActiveTie> active;
-  };
   void reset() {
     built_ = false;
     pending_offsets_.clear();
@@ -111,7 +108,6 @@ class ActiveTies {
   std::vector<std::size_t> pending_count_;
   std::vector<std::size_t> active_count_;
   std::vector<std::uint8_t> alive_;
-  std::vector<Chunk> chunks_;
   std::vector<std::size_t> offsets_;
   std::vector<ActiveTie> ties_;
   bool built_ = false;

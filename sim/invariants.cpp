@@ -156,8 +156,8 @@ std::string check_tie_cache(const World& world) {
   for (std::size_t k = 0; k < read.size(); ++k) {
     const ActiveTie& c = cached[k];
     const ActiveTie& r = read[k];
-    if (c.source != r.source || c.target != r.target || c.tie != r.tie || c.strength != r.strength ||
-        c.start_step != r.start_step || c.kind != r.kind || c.both_alive != r.both_alive) {
+    if (c.source != r.source || c.target != r.target || world.active_ties().tie(c) != fresh.tie(r) ||
+        c.strength != r.strength || c.start_step != r.start_step || c.kind != r.kind || c.both_alive != r.both_alive) {
       out << "tie cache: entry " << k << " is " << c.source << " -> " << c.target << " " << name_of(c.kind)
           << " strength " << c.strength << " from step " << c.start_step << (c.both_alive ? "" : " (an end closed)")
           << ", the graph has " << r.source << " -> " << r.target << " " << name_of(r.kind) << " strength "

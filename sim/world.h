@@ -83,15 +83,16 @@ class World {
     return RandomStream(key_, static_cast<std::uint32_t>(step_), purpose_id, agent);
   }
 
-  // Non-const access may change ties or organisations: the active-ties cache is rebuilt on
-  // its next read. Call from sequential code.
-  OrgGraph& graph() {
+  // Writing to the graph directly may change ties or organisations: the active-ties cache
+  // re-reads every tie on its next read. Call from sequential code. (A name of its own, so
+  // that reading through a non-const World never costs a re-read.)
+  OrgGraph& mutable_graph() {
     ties_changed();
     ++graph_writes_;
     return graph_;
   }
-  // How many times graph() was opened for writing (the engine re-reads every tie after a
-  // module that did, in case it wrote through the reference after reading the cache).
+  // How many times mutable_graph() was called (the engine re-reads every tie after a module
+  // that did, in case it wrote through the reference after reading the cache).
   [[nodiscard]] std::uint64_t graph_writes() const { return graph_writes_; }
   [[nodiscard]] const OrgGraph& graph() const { return graph_; }
   [[nodiscard]] std::size_t organisation_count() const { return boost::num_vertices(graph_); }
@@ -149,7 +150,7 @@ class World {
   // Call from sequential code; the arrays may then be read from parallel code.
   [[nodiscard]] const ActiveTies& active_ties() const;
   // Whoever changes ties or organisations' life other than through World's methods or
-  // graph() says so, so the cache re-reads every tie on its next read.
+  // mutable_graph() says so, so the cache re-reads every tie on its next read.
   void ties_changed() const { active_ties_.invalidate(); }
   // Changes a tie through its entry in active_ties(): the tie and the cache's copy of it.
   // Safe from parallel code for distinct entries; call ties_written() afterwards.

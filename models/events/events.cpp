@@ -17,7 +17,7 @@ void ScheduledEvents::setup(World& /*world*/) { next_ = 0; }
 void ScheduledEvents::sign_pact(World& world, const EventSpec& e, std::uint32_t sequence) {
   Pact pact{e.note, e.step, e.signatories};
   std::sort(pact.signatories.begin(), pact.signatories.end());
-  OrgGraph& g = world.graph();
+  OrgGraph& g = world.mutable_graph();
   std::uint32_t pair = 0;
   for (std::size_t x = 0; x < pact.signatories.size(); ++x) {
     for (std::size_t y = x + 1; y < pact.signatories.size(); ++y) {

@@ -85,7 +85,7 @@ TEST(Invariants, ATieToAnOrganisationNotYetFoundedOrClosedIsCaught) {
   World w(town.spec, 0);
   w.begin_step(1);
   EXPECT_TRUE(check_ties(w).empty());
-  boost::add_edge(town.city, town.coop, Tie{TieKind::Contract, 0.5F, 0, kOpenEnded}, w.graph());
+  boost::add_edge(town.city, town.coop, Tie{TieKind::Contract, 0.5F, 0, kOpenEnded}, w.mutable_graph());
   const std::string problem = check_ties(w);
   EXPECT_NE(problem.find("city -> coop"), std::string::npos) << problem;
   EXPECT_NE(problem.find("coop) is not alive"), std::string::npos) << problem;
@@ -105,12 +105,12 @@ TEST(Invariants, ATieOfAnOrganisationToItselfOrOfUnknownKindIsCaught) {
   const Town town;
   World w(town.spec, 0);
   w.begin_step(1);
-  boost::add_edge(town.ngo, town.ngo, Tie{TieKind::Informal, 0.5F, 0, kOpenEnded}, w.graph());
+  boost::add_edge(town.ngo, town.ngo, Tie{TieKind::Informal, 0.5F, 0, kOpenEnded}, w.mutable_graph());
   EXPECT_NE(check_ties(w).find("to itself"), std::string::npos);
 
   World k(town.spec, 0);
   k.begin_step(1);
-  boost::add_edge(town.ngo, town.city, Tie{static_cast<TieKind>(77), 0.5F, 0, kOpenEnded}, k.graph());
+  boost::add_edge(town.ngo, town.city, Tie{static_cast<TieKind>(77), 0.5F, 0, kOpenEnded}, k.mutable_graph());
   EXPECT_NE(check_ties(k).find("unknown kind 77"), std::string::npos);
 }
 
@@ -133,7 +133,7 @@ TEST(Invariants, NegativeStocksAreCaught) {
   }
   {
     World w(town.spec, 0);
-    w.graph()[*boost::edges(w.graph()).first].strength = -0.25F;
+    w.mutable_graph()[*boost::edges(w.graph()).first].strength = -0.25F;
     EXPECT_NE(check_stocks(w).find("strength -0.25"), std::string::npos);
   }
   World fine(town.spec, 0);

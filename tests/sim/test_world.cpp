@@ -83,7 +83,7 @@ TEST(World, GraphEditsApplyInProposerOrderWhateverTheArrivalOrder) {
 }
 
 // The flat list of ties in force is a cache of the graph: whatever happened to the ties (new
-// ones, ended ones, dated ones, a closed organisation, a tie changed through graph(), a copy
+// ones, ended ones, dated ones, a closed organisation, a tie changed through mutable_graph(), a copy
 // of the world), it lists exactly the ties a pass over the graph finds in force, by source
 // in out-edge order, with their current strength.
 TEST(World, ActiveTiesListExactlyTheTiesInForceWhateverChanged) {
@@ -121,7 +121,7 @@ TEST(World, ActiveTiesListExactlyTheTiesInForceWhateverChanged) {
     if (step == 2) {
       w.close_organisation(4, "organisation_closed", "");
       expect_matches_graph(w);
-      w.graph()[*boost::out_edges(3, w.graph()).first].strength = 0.9F;
+      w.mutable_graph()[*boost::out_edges(3, w.graph()).first].strength = 0.9F;
       expect_matches_graph(w);
     }
   }

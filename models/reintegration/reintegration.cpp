@@ -215,8 +215,8 @@ void Reintegration::cut_without_capacity(World& world) {
           if (r && org != kNoOrganisation && excess[idx(*r)][org] > 0) out.push_back(static_cast<std::uint32_t>(i));
         }
       });
-  for (auto it = holders.rbegin(); it != holders.rend(); ++it) {
-    const std::uint32_t i = *it;
+  for (std::size_t k = holders.size(); k-- > 0;) {
+    const std::uint32_t i = holders[k];
     const auto r = held(people.state[i]);
     const std::uint32_t org = people.placement[i];
     if (excess[idx(*r)][org] == 0) continue;

@@ -35,7 +35,7 @@ std::string poland_text(const std::string& scale) {
   return text;
 }
 
-ScenarioSpec poland(const std::string& scale, ScenarioOverrides overrides = {}) {
+ScenarioSpec poland(const std::string& scale, const ScenarioOverrides& overrides = {}) {
   return parse_scenario(poland_text(scale), "poland-synthetic.yaml", overrides);
 }
 

@@ -114,6 +114,32 @@ TEST(Invariants, ATieOfAnOrganisationToItselfOrOfUnknownKindIsCaught) {
   EXPECT_NE(check_ties(k).find("unknown kind 77"), std::string::npos);
 }
 
+TEST(Invariants, ATieChangedBehindTheCachesBackIsCaught) {
+  const Town town;
+  World w(town.spec, 0);
+  w.begin_step(1);
+  ASSERT_EQ(w.active_ties().size(), 1U);
+  EXPECT_TRUE(check_tie_cache(w).empty());
+  // Through the cache: the tie and the cache's copy change together.
+  w.set_tie_strength(w.active_ties().all()[0], 0.25F);
+  w.ties_written();
+  EXPECT_TRUE(check_tie_cache(w).empty()) << check_tie_cache(w);
+  // Behind its back (a reference to the graph's tie kept from earlier, no mutable_graph()
+  // call and no ties_changed()): the cache still lists the old strength.
+  auto* tie = const_cast<Tie*>(w.active_ties().tie(w.active_ties().all()[0]));  // NOLINT: the point of the test
+  tie->strength = 0.75F;
+  const std::string problem = check_tie_cache(w);
+  EXPECT_NE(problem.find("strength 0.25 from step 0, the graph has 0 -> 1 partnership strength 0.75"),
+            std::string::npos)
+      << problem;
+  // Saying so makes the next read re-read every tie.
+  w.ties_changed();
+  EXPECT_TRUE(check_tie_cache(w).empty()) << check_tie_cache(w);
+  // An end written behind its back is caught too.
+  tie->end_step = 1;
+  EXPECT_NE(check_tie_cache(w).find("lists 1 ties in force, the graph has 0"), std::string::npos) << check_tie_cache(w);
+}
+
 TEST(Invariants, NegativeStocksAreCaught) {
   const Town town;
   {

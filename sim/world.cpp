@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim/parallel.h"
+
 namespace partnersim {
 
 World::World(const ScenarioSpec& spec, std::uint32_t replicate)
@@ -247,10 +249,21 @@ void World::begin_step(int step) {
   step_ = step;
   active_ties_.changed();  // ties start and end by date, organisations open and close
   flows_.clear();
-  for (auto v : boost::make_iterator_range(boost::vertices(graph_))) {
-    Organisation& o = graph_[v];
-    o.revenue.fill(0);
-    const auto idx = static_cast<std::uint32_t>(v);
+  // Revenue is cleared and the organisations dated to open or close now are found in
+  // parallel; they then open and close in index order (opening or closing one changes no
+  // other's dates or state, so the same ones are found as by one sequential pass).
+  const auto due = parallel_gather<std::uint32_t>(
+      organisation_count(), kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<std::uint32_t>& out) {
+        for (std::size_t v = begin; v < end; ++v) {
+          Organisation& o = graph_[v];
+          o.revenue.fill(0);
+          const bool opens = !o.alive && o.founded_step == step && step < o.closed_step;
+          const bool closes = o.alive && o.closed_step == step;
+          if (opens || closes) out.push_back(static_cast<std::uint32_t>(v));
+        }
+      });
+  for (const std::uint32_t idx : due) {
+    Organisation& o = graph_[idx];
     if (!o.alive && o.founded_step == step && step < o.closed_step) {
       o.alive = true;
       log("organisation_founded", idx, kNoOrganisation, 0, o.name);

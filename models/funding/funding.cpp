@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/parallel.h"
 #include "sim/registry.h"
 
 namespace partnersim::models {
@@ -167,7 +168,9 @@ bool Funding::pay(World& world, std::size_t k, Account payer, std::uint32_t reci
 
 void Funding::step(Phase /*phase*/, World& world) {
   const int step = world.step();
-  for (std::uint32_t o = 0; o < world.organisation_count(); ++o) world.org(o).funded_places = 0;
+  parallel_chunks(world.organisation_count(), kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
+    for (auto o = static_cast<std::uint32_t>(begin); o < end; ++o) world.org(o).funded_places = 0;
+  });
   month_ = {};
   proposed_.clear();
   settle_repayments(world);
@@ -192,10 +195,15 @@ void Funding::step(Phase /*phase*/, World& world) {
   }
   run_projects(world);
   pay_dividends(world);
-  for (std::uint32_t o = 0; o < world.organisation_count(); ++o) {
-    const Organisation& org = world.org(o);
-    if (org.alive && org.rent_free_until > step) month_.in_kind_value += org.rent;
-  }
+  const World& w = world;
+  const auto in_kind = parallel_chunk_results<Grosze>(w.organisation_count(), kOrgRowChunk,
+                                                      [&](std::size_t begin, std::size_t end, Grosze& sum) {
+                                                        for (auto o = static_cast<std::uint32_t>(begin); o < end; ++o) {
+                                                          const Organisation& org = w.org(o);
+                                                          if (org.alive && org.rent_free_until > step) sum += org.rent;
+                                                        }
+                                                      });
+  for (const Grosze part : in_kind) month_.in_kind_value += part;  // integers: exact in any order
   public_cumulative_ += month_.public_spending;
   private_cumulative_ += month_.private_money;
   forgone_cumulative_ += month_.dividends_forgone;

@@ -86,6 +86,15 @@ void Cooperatives::configure(const ParamSet& params) {
 
 void Cooperatives::setup(World& world) {
   const std::size_t n = world.organisation_count();
+  coops_.clear();
+  support_centres_.clear();
+  employers_.clear();
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const OrgKind kind = world.org(i).kind;
+    if (kind == OrgKind::SocialCooperative) coops_.push_back(i);
+    if (kind == OrgKind::SupportCentre) support_centres_.push_back(i);
+    if (kind == OrgKind::MunicipalCompany || kind == OrgKind::Business) employers_.push_back(i);
+  }
   latent_by_municipality_.assign(world.spec().municipalities.size(), {});
   const auto& orgs = world.spec().organisations;
   for (std::uint32_t i = 0; i < orgs.size(); ++i) {
@@ -125,9 +134,9 @@ void Cooperatives::update_capacity(World& world, int step) const {
   // few support centres' own ties rather than from every organisation's.
   const OrgGraph& g = world.graph();
   std::vector<std::uint8_t> tied_to_centre(world.organisation_count(), 0);
-  for (std::uint32_t c = 0; c < world.organisation_count(); ++c) {
+  for (const std::uint32_t c : support_centres_) {
     const Organisation& centre = world.org(c);
-    if (centre.kind != OrgKind::SupportCentre || !centre.operating()) continue;
+    if (!centre.operating()) continue;
     auto mark = [&](const Tie& tie, std::uint32_t other) {
       if (tie.active_at(step) &&
           (tie.kind == TieKind::InKind || tie.kind == TieKind::Partnership || tie.kind == TieKind::Founding)) {
@@ -192,9 +201,9 @@ Grosze Cooperatives::monthly_costs(const Organisation& o, std::uint32_t i, int s
 
 void Cooperatives::grow_or_shrink(World& world) const {
   const int step = world.step();
-  for (std::uint32_t i = 0; i < world.organisation_count(); ++i) {
+  for (const std::uint32_t i : coops_) {
     Organisation& o = world.org(i);
-    if (!is_coop(o) || !o.operating()) continue;
+    if (!o.operating()) continue;
     if (o.months_negative_cash >= kShedAfterNegativeMonths) {
       o.social_jobs = std::max(0, o.social_jobs - 1);
       continue;
@@ -218,9 +227,9 @@ void Cooperatives::settle_accounts(World& world) {
   const Account state_budget = Account::external(world.external_account("state budget"));
   const Account landlords = Account::external(world.external_account("landlords"));
   const Account suppliers = Account::external(world.external_account("suppliers"));
-  for (std::uint32_t i = 0; i < world.organisation_count(); ++i) {
+  for (const std::uint32_t i : coops_) {
     Organisation& o = world.org(i);
-    if (!is_coop(o) || !o.alive) continue;
+    if (!o.alive) continue;
     const Account self = Account::org(i);
     const bool operating = o.status == OrgStatus::Active;
     if (operating) {
@@ -300,9 +309,8 @@ void Cooperatives::count_births_and_deaths(const World& world) {
   const int step = world.step();
   founded_ = 0;
   liquidated_ = 0;
-  for (std::uint32_t i = 0; i < world.organisation_count(); ++i) {
+  for (const std::uint32_t i : coops_) {
     const Organisation& o = world.org(i);
-    if (!is_coop(o)) continue;
     founded_ += o.founded_step == step ? 1 : 0;
     liquidated_ += !o.alive && o.closed_step == step ? 1 : 0;
   }
@@ -317,20 +325,20 @@ void Cooperatives::observe(const World& world, std::span<double> out) const {
   std::int64_t coop_workers = 0;
   std::array<Grosze, kRevenueSourceCount> revenue{};
   Grosze cash = 0;
-  for (std::uint32_t i = 0; i < world.organisation_count(); ++i) {
+  for (const std::uint32_t i : coops_) {
     const Organisation& o = world.org(i);
-    if (is_coop(o)) {
-      for (std::size_t s = 0; s < kRevenueSourceCount; ++s) revenue[s] += o.revenue[s];
-      if (!o.alive) continue;
-      cash += o.cash;
-      if (o.status == OrgStatus::Dormant) ++dormant;
-      if (!o.operating()) continue;
-      ++active;
-      coop_workers += o.workers();
-      jobs += o.workers();
-    } else if (o.operating() && (o.kind == OrgKind::MunicipalCompany || o.kind == OrgKind::Business)) {
-      jobs += o.excluded_workers;
-    }
+    for (std::size_t s = 0; s < kRevenueSourceCount; ++s) revenue[s] += o.revenue[s];
+    if (!o.alive) continue;
+    cash += o.cash;
+    if (o.status == OrgStatus::Dormant) ++dormant;
+    if (!o.operating()) continue;
+    ++active;
+    coop_workers += o.workers();
+    jobs += o.workers();
+  }
+  for (const std::uint32_t i : employers_) {
+    const Organisation& o = world.org(i);
+    if (o.operating()) jobs += o.excluded_workers;
   }
   const auto d = [](std::int64_t v) { return static_cast<double>(v); };
   const auto rev = [&](RevenueSource s) { return grosze_to_pln(revenue[static_cast<std::size_t>(s)]); };

@@ -169,6 +169,11 @@ void Reintegration::setup(World& world) {
   for (PersonState s : world.people().state) ++in_state_[idx(s)];
   job_entries_by_step_.assign(static_cast<std::size_t>(world.clock().steps()), 0);
   exits_cumulative_ = 0;
+  referrers_.clear();
+  for (std::uint32_t r = 0; r < world.organisation_count(); ++r) {
+    const OrgKind kind = world.org(r).kind;
+    if (kind == OrgKind::SocialAssistanceCentre || kind == OrgKind::LabourOffice) referrers_.push_back(r);
+  }
 }
 
 void Reintegration::relocate(World& world, std::size_t person, PersonState to, std::uint32_t placement) {
@@ -247,10 +252,9 @@ void Reintegration::prepare_referrals(const World& world) {
   referral_hosts_.assign(munis, {});
   const OrgGraph& g = world.graph();
   // Only referrers' out-edges matter: visit the operating referrers (in index order) only.
-  for (std::uint32_t r = 0; r < world.organisation_count(); ++r) {
+  for (const std::uint32_t r : referrers_) {
     const Organisation& from = g[r];
-    const bool referrer = from.kind == OrgKind::SocialAssistanceCentre || from.kind == OrgKind::LabourOffice;
-    if (!referrer || !from.operating()) continue;
+    if (!from.operating()) continue;
     for (auto e : boost::make_iterator_range(boost::out_edges(r, g))) {
       const Tie& tie = g[e];
       if (tie.kind != TieKind::Referral || !tie.active_at(world.step())) continue;
@@ -371,13 +375,21 @@ void Reintegration::step(Phase /*phase*/, World& world) {
   // Who offers each resource: operating organisations with places of that kind, in index
   // order. Neither changes while places are offered, so one pass over the organisations
   // (large records) serves the four resources.
-  std::array<std::vector<std::uint32_t>, kResourceCount> offering;
-  for (std::uint32_t o = 0; o < n_orgs; ++o) {
-    const Organisation& org = world.org(o);
-    if (!org.operating()) continue;
-    for (Resource r : {Resource::Programme, Resource::Job, Resource::Flat, Resource::Shelter}) {
-      if (capacity(org, r) != 0) offering[idx(r)].push_back(o);
-    }
+  using Offering = std::array<std::vector<std::uint32_t>, kResourceCount>;
+  const auto offers =
+      parallel_chunk_results<Offering>(n_orgs, kOrgRowChunk, [&](std::size_t begin, std::size_t end, Offering& out) {
+        for (auto o = static_cast<std::uint32_t>(begin); o < end; ++o) {
+          const Organisation& org = w.org(o);
+          if (!org.operating()) continue;
+          for (Resource r : {Resource::Programme, Resource::Job, Resource::Flat, Resource::Shelter}) {
+            if (capacity(org, r) != 0) out[idx(r)].push_back(o);
+          }
+        }
+      });
+  Offering offering;
+  for (const Offering& part : offers) {  // chunk order: index order
+    for (std::size_t r = 0; r < kResourceCount; ++r)
+      offering[r].insert(offering[r].end(), part[r].begin(), part[r].end());
   }
   for (Resource r : {Resource::Programme, Resource::Job, Resource::Flat, Resource::Shelter}) {
     std::vector<std::vector<std::uint32_t>> providers(munis);
@@ -454,11 +466,21 @@ void Reintegration::step(Phase /*phase*/, World& world) {
     }
   }
 
+  using Employed = std::array<std::int64_t, 3>;
+  const auto employed =
+      parallel_chunk_results<Employed>(n_orgs, kOrgRowChunk, [&](std::size_t begin, std::size_t end, Employed& sum) {
+        sum.fill(0);
+        for (auto o = static_cast<std::uint32_t>(begin); o < end; ++o) {
+          const Organisation& org = w.org(o);
+          const std::size_t k = org.kind == OrgKind::SocialCooperative  ? 0
+                                : org.kind == OrgKind::MunicipalCompany ? 1
+                                                                        : 2;
+          sum[k] += org.excluded_workers;
+        }
+      });
   employed_by_kind_.fill(0);
-  for (std::uint32_t o = 0; o < n_orgs; ++o) {
-    const Organisation& org = world.org(o);
-    const std::size_t k = org.kind == OrgKind::SocialCooperative ? 0 : org.kind == OrgKind::MunicipalCompany ? 1 : 2;
-    employed_by_kind_[k] += org.excluded_workers;
+  for (const Employed& part : employed) {  // integers: exact in any order
+    for (std::size_t k = 0; k < part.size(); ++k) employed_by_kind_[k] += part[k];
   }
   const std::int64_t cohort =
       step >= kRetentionMonths ? job_entries_by_step_[static_cast<std::size_t>(cohort_step)] : 0;

@@ -82,6 +82,8 @@ class Reintegration final : public Module {
   std::array<std::int64_t, kPersonStateCount> in_state_{};
   std::vector<double> referral_boost_;                      // per municipality, >= 1
   std::vector<std::vector<std::uint32_t>> referral_hosts_;  // per municipality, hosts tied by referral
+  std::vector<std::uint32_t>
+      referrers_;  // social-assistance centres and labour offices, ascending (kinds never change)
   std::vector<std::int64_t> job_entries_by_step_;
   std::int64_t exits_cumulative_ = 0;
   std::array<std::int64_t, kResourceCount> capacity_{};

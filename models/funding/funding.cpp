@@ -94,6 +94,12 @@ void Funding::configure(const ParamSet& params) {
 }
 
 void Funding::setup(World& world) {
+  coops_.clear();
+  municipal_companies_.clear();
+  for (std::uint32_t o = 0; o < world.organisation_count(); ++o) {
+    if (world.org(o).kind == OrgKind::SocialCooperative) coops_.push_back(o);
+    if (world.org(o).kind == OrgKind::MunicipalCompany) municipal_companies_.push_back(o);
+  }
   programmes_.clear();
   projects_.clear();
   obligations_.clear();
@@ -349,9 +355,9 @@ void Funding::run_startup_grants(World& world, std::size_t k) {
   ProgrammeState& state = programmes_[k];
   const int step = world.step();
   state.given.resize(world.organisation_count(), 0);
-  for (std::uint32_t o = 0; o < world.organisation_count(); ++o) {
+  for (const std::uint32_t o : coops_) {
     const Organisation& coop = world.org(o);
-    if (coop.kind != OrgKind::SocialCooperative || !coop.alive || state.given[o] != 0) continue;
+    if (!coop.alive || state.given[o] != 0) continue;
     // Founded by an event this month (Events runs before Funding) or by the cooperatives
     // module last month (Organisations runs after Funding).
     if (coop.founded_step != step && coop.founded_step != step - 1) continue;
@@ -389,9 +395,9 @@ void Funding::settle_repayments(World& world) {
 void Funding::pay_dividends(World& world) {
   const int step = world.step();
   const OrgGraph& g = world.graph();
-  for (std::uint32_t o = 0; o < world.organisation_count(); ++o) {
+  for (const std::uint32_t o : municipal_companies_) {
     const Organisation& company = world.org(o);
-    if (company.kind != OrgKind::MunicipalCompany || !company.operating() || company.dividend <= 0) continue;
+    if (!company.operating() || company.dividend <= 0) continue;
     if (company.dividend_holiday_until > step) {
       month_.dividends_forgone += company.dividend;
       continue;

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <vector>
 
-#include "sim/parallel.h"
 #include "sim/registry.h"
 
 namespace partnersim::models {
@@ -30,76 +29,42 @@ void Market::step(Phase /*phase*/, World& world) {
   sellers_ = 0;
   markets_with_sellers_ = 0;
   markets_ = 0;
-  const std::vector<MarketSpec>& markets = world.spec().markets;
-  if (markets.empty()) return;  // no "local customers" account in worlds without markets
+  if (world.spec().markets.empty()) return;  // no "local customers" account in worlds without markets
   const std::uint32_t customers = world.external_account("local customers");
-  // A seller is in one municipality and one sector, so markets share no seller and are
-  // shared out in parallel; payments only move cash, which no share depends on, and are made
-  // afterwards in market order.
-  struct Sale {
-    std::uint32_t seller = 0;
-    Grosze amount = 0;
-  };
-  struct Shares {
-    std::vector<Sale> sales;
-    std::int64_t sellers = 0;
-    std::int64_t markets_with_sellers = 0;
-    Grosze paid = 0;
-    Grosze unmet = 0;
-    Grosze social_economy = 0;
-  };
-  const World& w = world;
-  const double elasticity = quality_elasticity_;
-  constexpr std::size_t kMarketChunk = 256;
-  const auto shares = parallel_chunk_results<Shares>(
-      markets.size(), kMarketChunk, [&](std::size_t begin, std::size_t end, Shares& out) {
-        std::vector<std::uint32_t> sellers;
-        std::vector<double> attraction;
-        for (std::size_t k = begin; k < end; ++k) {
-          const MarketSpec& m = markets[k];
-          sellers.clear();
-          attraction.clear();
-          double total = 0.0;
-          for (const std::uint32_t o : w.organisations_in(m.municipality)) {  // index order
-            const Organisation& org = w.org(o);
-            if (!org.operating() || !sells_to_customers(org.kind)) continue;
-            if (org.sector != m.sector) continue;
-            const Grosze free = org.capacity - org.contracted;
-            if (free <= 0) continue;
-            const double a = static_cast<double>(free) * std::pow(static_cast<double>(org.quality), elasticity);
-            sellers.push_back(o);
-            attraction.push_back(a);
-            total += a;
-          }
-          out.sellers += static_cast<std::int64_t>(sellers.size());
-          if (!sellers.empty()) ++out.markets_with_sellers;
-          Grosze paid = 0;
-          for (std::size_t i = 0; i < sellers.size() && total > 0.0; ++i) {
-            const Organisation& org = w.org(sellers[i]);
-            const Grosze free = org.capacity - org.contracted;
-            const auto share =
-                static_cast<Grosze>(std::floor(static_cast<double>(m.monthly) * (attraction[i] / total)));
-            // Floors keep the sum within D; the last clamp guards against rounding in the ratio.
-            const Grosze amount = std::max(Grosze{0}, std::min({free, share, m.monthly - paid}));
-            if (amount == 0) continue;
-            out.sales.push_back({sellers[i], amount});
-            paid += amount;
-            if (is_social_economy(org.kind)) out.social_economy += amount;
-          }
-          out.paid += paid;
-          out.unmet += m.monthly - paid;
-        }
-      });
-  markets_ = static_cast<std::int64_t>(markets.size());
-  for (const Shares& part : shares) {  // market order
-    for (const Sale& sale : part.sales) {
-      world.transfer(Account::external(customers), Account::org(sale.seller), sale.amount, Channel::Sales);
+  std::vector<std::uint32_t> sellers;
+  std::vector<double> attraction;
+  for (const MarketSpec& m : world.spec().markets) {
+    ++markets_;
+    sellers.clear();
+    attraction.clear();
+    double total = 0.0;
+    for (const std::uint32_t o : world.organisations_in(m.municipality)) {  // index order
+      const Organisation& org = world.org(o);
+      if (!org.operating() || !sells_to_customers(org.kind)) continue;
+      if (org.sector != m.sector) continue;
+      const Grosze free = org.capacity - org.contracted;
+      if (free <= 0) continue;
+      const double a = static_cast<double>(free) * std::pow(static_cast<double>(org.quality), quality_elasticity_);
+      sellers.push_back(o);
+      attraction.push_back(a);
+      total += a;
     }
-    sellers_ += part.sellers;
-    markets_with_sellers_ += part.markets_with_sellers;
-    sales_ += part.paid;
-    unmet_ += part.unmet;
-    sales_social_economy_ += part.social_economy;
+    sellers_ += static_cast<std::int64_t>(sellers.size());
+    if (!sellers.empty()) ++markets_with_sellers_;
+    Grosze paid = 0;
+    for (std::size_t i = 0; i < sellers.size() && total > 0.0; ++i) {
+      Organisation& org = world.org(sellers[i]);
+      const Grosze free = org.capacity - org.contracted;
+      const auto share = static_cast<Grosze>(std::floor(static_cast<double>(m.monthly) * (attraction[i] / total)));
+      // Floors keep the sum within D; the last clamp guards against rounding in the ratio.
+      const Grosze amount = std::max(Grosze{0}, std::min({free, share, m.monthly - paid}));
+      if (amount == 0) continue;
+      world.transfer(Account::external(customers), Account::org(sellers[i]), amount, Channel::Sales);
+      paid += amount;
+      if (is_social_economy(org.kind)) sales_social_economy_ += amount;
+    }
+    sales_ += paid;
+    unmet_ += m.monthly - paid;
   }
 }
 

@@ -141,6 +141,20 @@ class WriterTest : public ::testing::Test {
     }
   }
 
+  // Every step of every replicate with the metrics {1, 2} and nothing else but `ties`.
+  static void write_metric_steps(Hdf5Writer& writer, const std::vector<TieRow>* ties) {
+    const std::vector<double> metrics = {1.0, 2.0};
+    for (int s = 0; s < kSteps; ++s) {
+      for (std::uint32_t r = 0; r < kReplicates; ++r) {
+        StepRecord record;
+        record.replicate = r;
+        record.step = s;
+        record.metrics = metrics;
+        record.ties = ties;
+        writer.on_step(record);
+      }
+    }
+  }
   WriterOptions options(const std::string& name, bool force = false) const {
     return WriterOptions{(dir_ / name).string(), force, "partnersim run test.yaml -o " + name, "0.1.0-test"};
   }
@@ -652,17 +666,7 @@ TEST_F(WriterTest, TieKindsAreAnEnumerationOfTheirNames) {
   {
     Hdf5Writer writer(options("r.h5"));
     writer.on_start(run_);
-    for (int s = 0; s < kSteps; ++s) {
-      for (std::uint32_t r = 0; r < kReplicates; ++r) {
-        const std::vector<double> metrics = {1.0, 2.0};
-        StepRecord record;
-        record.replicate = r;
-        record.step = s;
-        record.metrics = metrics;
-        record.ties = &all_kinds;
-        writer.on_step(record);
-      }
-    }
+    write_metric_steps(writer, &all_kinds);
     writer.on_finish();
   }
   const std::string path = (dir_ / "r.h5").string();
@@ -743,16 +747,7 @@ TEST_F(WriterTest, RunWithoutOrganisationsEventsOrTies) {
   {
     Hdf5Writer writer(options("empty.h5"));
     writer.on_start(run_);
-    for (int s = 0; s < kSteps; ++s) {
-      for (std::uint32_t r = 0; r < kReplicates; ++r) {
-        const std::vector<double> metrics = {1.0, 2.0};
-        StepRecord record;
-        record.replicate = r;
-        record.step = s;
-        record.metrics = metrics;
-        writer.on_step(record);
-      }
-    }
+    write_metric_steps(writer, nullptr);
     writer.on_finish();
   }
   const ResultInfo info = read_result_info(path);

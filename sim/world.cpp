@@ -7,6 +7,35 @@
 
 namespace partnersim {
 
+namespace {
+
+// A counting sort of the organisations by key(o) < groups: stable, so each group is in
+// index order.
+template <typename Key>
+OrganisationGroups group_organisations(const ScenarioSpec& spec, std::size_t groups, Key key) {
+  OrganisationGroups g;
+  g.offsets.assign(groups + 1, 0);
+  for (const auto& o : spec.organisations) ++g.offsets[key(o) + 1];
+  for (std::size_t k = 0; k < groups; ++k) g.offsets[k + 1] += g.offsets[k];
+  g.items.resize(spec.organisations.size());
+  std::vector<std::size_t> next(g.offsets.begin(), g.offsets.end() - 1);
+  for (std::uint32_t v = 0; v < spec.organisations.size(); ++v) g.items[next[key(spec.organisations[v])]++] = v;
+  return g;
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> World::organisations_of(std::initializer_list<OrgKind> kinds) const {
+  std::vector<std::uint32_t> found;
+  for (const OrgKind kind : kinds) {
+    const auto group = organisations_of(kind);
+    found.insert(found.end(), group.begin(), group.end());
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  return found;
+}
+
 World::World(const ScenarioSpec& spec, std::uint32_t replicate)
     : spec_(&spec), clock_(spec.clock()), key_{spec.seed, replicate}, params_(spec.params) {
   const std::uint32_t opening = external_account("opening balances");
@@ -34,16 +63,9 @@ World::World(const ScenarioSpec& spec, std::uint32_t replicate)
   }
   std::size_t municipalities = spec.municipalities.size();
   for (const auto& o : spec.organisations) municipalities = std::max<std::size_t>(municipalities, o.municipality + 1);
-  municipality_offsets_.assign(municipalities + 1, 0);
-  for (const auto& o : spec.organisations) ++municipality_offsets_[o.municipality + 1];
-  for (std::size_t m = 0; m < municipalities; ++m) municipality_offsets_[m + 1] += municipality_offsets_[m];
-  by_municipality_.resize(spec.organisations.size());
-  {
-    std::vector<std::size_t> next(municipality_offsets_.begin(), municipality_offsets_.end() - 1);
-    for (std::uint32_t v = 0; v < spec.organisations.size(); ++v) {
-      by_municipality_[next[spec.organisations[v].municipality]++] = v;
-    }
-  }
+  by_municipality_ = group_organisations(spec, municipalities, [](const OrganisationSpec& o) { return o.municipality; });
+  by_kind_ = group_organisations(spec, kOrgKindCount,
+                                 [](const OrganisationSpec& o) { return static_cast<std::size_t>(o.kind); });
   for (std::uint32_t v = 0; v < spec.organisations.size(); ++v) {
     for (std::uint32_t founder : spec.organisations[v].founders) {
       const int from = spec.organisations[v].founded_step;

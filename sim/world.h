@@ -5,6 +5,7 @@
 #include <tbb/concurrent_vector.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <span>
 #include <string>
@@ -69,6 +70,17 @@ struct GraphEdit {
   Tie tie;  // for EndTie only tie.kind is used
 };
 
+// Organisation indices grouped by a key that never changes during a run (municipality,
+// kind), in index order within a group: group k is items[offsets[k], offsets[k+1]).
+struct OrganisationGroups {
+  std::vector<std::size_t> offsets;
+  std::vector<std::uint32_t> items;
+  [[nodiscard]] std::span<const std::uint32_t> group(std::size_t k) const {
+    if (k + 1 >= offsets.size()) return {};
+    return {items.data() + offsets[k], items.data() + offsets[k + 1]};
+  }
+};
+
 class World {
  public:
   World(const ScenarioSpec& spec, std::uint32_t replicate);
@@ -102,9 +114,15 @@ class World {
   // Organisations based in municipality m, in index order: the local candidates of markets,
   // tenders and other per-place searches (vertices are never added during a run).
   [[nodiscard]] std::span<const std::uint32_t> organisations_in(std::uint32_t m) const {
-    if (m + 1 >= municipality_offsets_.size()) return {};
-    return {by_municipality_.data() + municipality_offsets_[m], by_municipality_.data() + municipality_offsets_[m + 1]};
+    return by_municipality_.group(m);
   }
+  // Organisations of one kind, in index order: the candidates of passes that concern one
+  // kind (kinds never change during a run), so such a pass need not visit every vertex.
+  [[nodiscard]] std::span<const std::uint32_t> organisations_of(OrgKind kind) const {
+    return by_kind_.group(static_cast<std::size_t>(kind));
+  }
+  // Organisations of any of several kinds, in index order.
+  [[nodiscard]] std::vector<std::uint32_t> organisations_of(std::initializer_list<OrgKind> kinds) const;
 
   People& people() { return people_; }
   [[nodiscard]] const People& people() const { return people_; }
@@ -179,8 +197,8 @@ class World {
   StreamKey key_;
   int step_ = -1;
   OrgGraph graph_;
-  std::vector<std::size_t> municipality_offsets_;  // organisations_in(m) is [offsets[m], offsets[m+1])
-  std::vector<std::uint32_t> by_municipality_;
+  OrganisationGroups by_municipality_;
+  OrganisationGroups by_kind_;
   People people_;
   ParamSet params_;
   std::uint64_t params_version_ = 0;

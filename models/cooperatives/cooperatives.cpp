@@ -86,15 +86,7 @@ void Cooperatives::configure(const ParamSet& params) {
 
 void Cooperatives::setup(World& world) {
   const std::size_t n = world.organisation_count();
-  coops_.clear();
-  support_centres_.clear();
-  employers_.clear();
-  for (std::uint32_t i = 0; i < n; ++i) {
-    const OrgKind kind = world.org(i).kind;
-    if (kind == OrgKind::SocialCooperative) coops_.push_back(i);
-    if (kind == OrgKind::SupportCentre) support_centres_.push_back(i);
-    if (kind == OrgKind::MunicipalCompany || kind == OrgKind::Business) employers_.push_back(i);
-  }
+  employers_ = world.organisations_of({OrgKind::MunicipalCompany, OrgKind::Business});
   latent_by_municipality_.assign(world.spec().municipalities.size(), {});
   const auto& orgs = world.spec().organisations;
   for (std::uint32_t i = 0; i < orgs.size(); ++i) {
@@ -134,7 +126,7 @@ void Cooperatives::update_capacity(World& world, int step) const {
   // few support centres' own ties rather than from every organisation's.
   const OrgGraph& g = world.graph();
   std::vector<std::uint8_t> tied_to_centre(world.organisation_count(), 0);
-  for (const std::uint32_t c : support_centres_) {
+  for (const std::uint32_t c : world.organisations_of(OrgKind::SupportCentre)) {
     const Organisation& centre = world.org(c);
     if (!centre.operating()) continue;
     auto mark = [&](const Tie& tie, std::uint32_t other) {
@@ -201,7 +193,7 @@ Grosze Cooperatives::monthly_costs(const Organisation& o, std::uint32_t i, int s
 
 void Cooperatives::grow_or_shrink(World& world) const {
   const int step = world.step();
-  for (const std::uint32_t i : coops_) {
+  for (const std::uint32_t i : world.organisations_of(OrgKind::SocialCooperative)) {
     Organisation& o = world.org(i);
     if (!o.operating()) continue;
     if (o.months_negative_cash >= kShedAfterNegativeMonths) {
@@ -227,7 +219,7 @@ void Cooperatives::settle_accounts(World& world) {
   const Account state_budget = Account::external(world.external_account("state budget"));
   const Account landlords = Account::external(world.external_account("landlords"));
   const Account suppliers = Account::external(world.external_account("suppliers"));
-  for (const std::uint32_t i : coops_) {
+  for (const std::uint32_t i : world.organisations_of(OrgKind::SocialCooperative)) {
     Organisation& o = world.org(i);
     if (!o.alive) continue;
     const Account self = Account::org(i);
@@ -309,7 +301,7 @@ void Cooperatives::count_births_and_deaths(const World& world) {
   const int step = world.step();
   founded_ = 0;
   liquidated_ = 0;
-  for (const std::uint32_t i : coops_) {
+  for (const std::uint32_t i : world.organisations_of(OrgKind::SocialCooperative)) {
     const Organisation& o = world.org(i);
     founded_ += o.founded_step == step ? 1 : 0;
     liquidated_ += !o.alive && o.closed_step == step ? 1 : 0;
@@ -325,7 +317,7 @@ void Cooperatives::observe(const World& world, std::span<double> out) const {
   std::int64_t coop_workers = 0;
   std::array<Grosze, kRevenueSourceCount> revenue{};
   Grosze cash = 0;
-  for (const std::uint32_t i : coops_) {
+  for (const std::uint32_t i : world.organisations_of(OrgKind::SocialCooperative)) {
     const Organisation& o = world.org(i);
     for (std::size_t s = 0; s < kRevenueSourceCount; ++s) revenue[s] += o.revenue[s];
     if (!o.alive) continue;

@@ -94,12 +94,6 @@ void Funding::configure(const ParamSet& params) {
 }
 
 void Funding::setup(World& world) {
-  coops_.clear();
-  municipal_companies_.clear();
-  for (std::uint32_t o = 0; o < world.organisation_count(); ++o) {
-    if (world.org(o).kind == OrgKind::SocialCooperative) coops_.push_back(o);
-    if (world.org(o).kind == OrgKind::MunicipalCompany) municipal_companies_.push_back(o);
-  }
   programmes_.clear();
   projects_.clear();
   obligations_.clear();
@@ -355,7 +349,7 @@ void Funding::run_startup_grants(World& world, std::size_t k) {
   ProgrammeState& state = programmes_[k];
   const int step = world.step();
   state.given.resize(world.organisation_count(), 0);
-  for (const std::uint32_t o : coops_) {
+  for (const std::uint32_t o : world.organisations_of(OrgKind::SocialCooperative)) {
     const Organisation& coop = world.org(o);
     if (!coop.alive || state.given[o] != 0) continue;
     // Founded by an event this month (Events runs before Funding) or by the cooperatives
@@ -395,7 +389,7 @@ void Funding::settle_repayments(World& world) {
 void Funding::pay_dividends(World& world) {
   const int step = world.step();
   const OrgGraph& g = world.graph();
-  for (const std::uint32_t o : municipal_companies_) {
+  for (const std::uint32_t o : world.organisations_of(OrgKind::MunicipalCompany)) {
     const Organisation& company = world.org(o);
     if (!company.operating() || company.dividend <= 0) continue;
     if (company.dividend_holiday_until > step) {

@@ -100,10 +100,6 @@ class Funding final : public Module {
   std::vector<ProgrammeState> programmes_;
   std::vector<Project> projects_;
   std::vector<StartupObligation> obligations_;
-  // Organisations by kind (kinds never change), ascending: the monthly passes for start-up
-  // grants and dividends visit these instead of every organisation.
-  std::vector<std::uint32_t> coops_;
-  std::vector<std::uint32_t> municipal_companies_;
   std::set<std::pair<std::uint32_t, std::uint32_t>> proposed_;  // partnership ties proposed this month
   Month month_;
   Grosze public_cumulative_ = 0;

@@ -169,11 +169,7 @@ void Reintegration::setup(World& world) {
   for (PersonState s : world.people().state) ++in_state_[idx(s)];
   job_entries_by_step_.assign(static_cast<std::size_t>(world.clock().steps()), 0);
   exits_cumulative_ = 0;
-  referrers_.clear();
-  for (std::uint32_t r = 0; r < world.organisation_count(); ++r) {
-    const OrgKind kind = world.org(r).kind;
-    if (kind == OrgKind::SocialAssistanceCentre || kind == OrgKind::LabourOffice) referrers_.push_back(r);
-  }
+  referrers_ = world.organisations_of({OrgKind::SocialAssistanceCentre, OrgKind::LabourOffice});
 }
 
 void Reintegration::relocate(World& world, std::size_t person, PersonState to, std::uint32_t placement) {

@@ -39,6 +39,26 @@ TEST(World, BuildsOrganisationsTiesAndPeopleFromTheSpec) {
   EXPECT_EQ(w.step_events()[0].kind, "organisation_founded");
 }
 
+TEST(World, GroupsOrganisationsByMunicipalityAndByKindInIndexOrder) {
+  SpecBuilder b;
+  const auto coop_b = b.org("coop-b", OrgKind::SocialCooperative, 0, 0, 0, 1);
+  const auto office = b.org("office", OrgKind::LabourOffice, 0, 0, 0, 0);
+  const auto coop_a = b.org("coop-a", OrgKind::SocialCooperative, 0, 0, 0, 0);
+  const auto centre = b.org("centre", OrgKind::SocialAssistanceCentre, 0, 0, 0, 1);
+  const ScenarioSpec spec = b.build();
+  const World w(spec, 0);
+  using Ids = std::vector<std::uint32_t>;
+  const auto ids = [](std::span<const std::uint32_t> s) { return Ids(s.begin(), s.end()); };
+  EXPECT_EQ(ids(w.organisations_in(0)), (Ids{office, coop_a}));
+  EXPECT_EQ(ids(w.organisations_in(1)), (Ids{coop_b, centre}));
+  EXPECT_TRUE(w.organisations_in(7).empty());
+  EXPECT_EQ(ids(w.organisations_of(OrgKind::SocialCooperative)), (Ids{coop_b, coop_a}));
+  EXPECT_TRUE(w.organisations_of(OrgKind::Business).empty());
+  // Several kinds: one list in index order, each organisation once.
+  EXPECT_EQ(w.organisations_of({OrgKind::SocialAssistanceCentre, OrgKind::LabourOffice, OrgKind::LabourOffice}),
+            (Ids{office, centre}));
+}
+
 TEST(World, TransfersConserveMoney) {
   SpecBuilder b;
   const auto a = b.org("a", OrgKind::Municipality, 0, 0, 500);

@@ -8,6 +8,10 @@
 
 namespace partnersim {
 
+namespace {
+constexpr std::uint32_t kNoNeighbour = 0xFFFFFFFFU;  // above every organisation index
+}  // namespace
+
 void TieView::assign(const World& world) {
   const std::size_t n = world.organisation_count();
   const ActiveTies& ties = world.active_ties();
@@ -95,11 +99,23 @@ void TieView::assign(const World& world) {
       const std::uint32_t* b = out_.data() + out_first_[v];
       const std::uint32_t* b_end = b + out_count_[v];
       std::uint32_t* const row = neighbours_.data() + first_[v];
+      // Without branches on the values (which of the two is smaller is a coin toss the
+      // branch predictor loses): take the smaller, advance past it in both rows, and keep it
+      // unless it repeats the last kept.
       std::uint32_t k = 0;
-      while (a != a_end || b != b_end) {
-        const std::uint32_t x = (b == b_end || (a != a_end && *a < *b)) ? *a++ : *b++;
-        if (k > 0 && row[k - 1] == x) continue;
-        row[k++] = x;
+      std::uint32_t last = kNoNeighbour;
+      while (a != a_end && b != b_end) {
+        const std::uint32_t x = std::min(*a, *b);
+        a += *a == x ? 1 : 0;
+        b += *b == x ? 1 : 0;
+        row[k] = x;
+        k += x != last ? 1 : 0;
+        last = x;
+      }
+      for (const std::uint32_t* rest = a != a_end ? a : b; rest != (a != a_end ? a_end : b_end); ++rest) {
+        row[k] = *rest;
+        k += *rest != last ? 1 : 0;
+        last = *rest;
       }
       degree_[v] = k;
     }

@@ -63,7 +63,8 @@ World::World(const ScenarioSpec& spec, std::uint32_t replicate)
   }
   std::size_t municipalities = spec.municipalities.size();
   for (const auto& o : spec.organisations) municipalities = std::max<std::size_t>(municipalities, o.municipality + 1);
-  by_municipality_ = group_organisations(spec, municipalities, [](const OrganisationSpec& o) { return o.municipality; });
+  by_municipality_ =
+      group_organisations(spec, municipalities, [](const OrganisationSpec& o) { return o.municipality; });
   by_kind_ = group_organisations(spec, kOrgKindCount,
                                  [](const OrganisationSpec& o) { return static_cast<std::size_t>(o.kind); });
   for (std::uint32_t v = 0; v < spec.organisations.size(); ++v) {

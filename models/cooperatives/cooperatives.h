@@ -70,7 +70,7 @@ class Cooperatives final : public Module {
 
   CooperativesParams p_;
   std::vector<std::vector<std::uint32_t>> latent_by_municipality_;  // slot indices, ascending
-  std::vector<std::uint32_t> employers_;  // municipal companies and businesses, ascending
+  std::vector<std::uint32_t> employers_;                            // municipal companies and businesses, ascending
   // Last month's figures per organisation, for the growth rule.
   std::vector<Grosze> last_sales_;    // market + contract revenue
   std::vector<Grosze> last_revenue_;  // all sources

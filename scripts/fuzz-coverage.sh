@@ -22,7 +22,7 @@ shift 2
 [ $# -gt 0 ] || { echo "fuzz-coverage.sh: give at least one cutoff time" >&2; exit 2; }
 [ -d "$corpus" ] || { echo "fuzz-coverage.sh: no corpus folder \"$corpus\"" >&2; exit 2; }
 case "$target" in
-  scenario) seeds=(scenarios tests/sim/scenario/fuzz_regressions) ;;
+  scenario) seeds=(scenarios fuzz/scenario_seeds tests/sim/scenario/fuzz_regressions) ;;
   sweep) seeds=(scenarios/sweeps fuzz/sweep_seeds tests/sim/batch/fuzz_regressions) ;;
   *)
     echo "fuzz-coverage.sh: unknown target \"$target\" (known: scenario, sweep)" >&2

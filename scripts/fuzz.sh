@@ -16,7 +16,7 @@ target="${1:?usage: scripts/fuzz.sh TARGET SECONDS}"
 seconds="${2:?usage: scripts/fuzz.sh TARGET SECONDS}"
 
 case "$target" in
-  scenario) seeds=(scenarios tests/sim/scenario/fuzz_regressions) ;;
+  scenario) seeds=(scenarios fuzz/scenario_seeds tests/sim/scenario/fuzz_regressions) ;;
   sweep) seeds=(scenarios/sweeps fuzz/sweep_seeds tests/sim/batch/fuzz_regressions) ;;
   *)
     echo "fuzz.sh: unknown target \"$target\" (known: scenario, sweep)" >&2

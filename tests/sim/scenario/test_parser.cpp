@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -691,6 +694,32 @@ INSTANTIATE_TEST_SUITE_P(Table, BadInput, ::testing::ValuesIn(bad_cases()),
                          [](const ::testing::TestParamInfo<BadCase>& p) { return std::string(p.param.name); });
 
 TEST(BadInputTable, HasAtLeast100Cases) { EXPECT_GE(bad_cases().size(), 100U); }
+
+// The table's inputs also seed the scenario fuzzer (fuzz/scenario_seeds/NAME.yaml): each
+// reaches one validation rule, which random mutation of the shipped scenarios rarely does.
+// PARTNERSIM_UPDATE_FUZZ_SEEDS=1 rewrites the folder from the table.
+TEST(BadInputTable, EveryCaseSeedsTheScenarioFuzzer) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(PARTNERSIM_SOURCE_DIR) / "fuzz" / "scenario_seeds";
+  const bool update = std::getenv("PARTNERSIM_UPDATE_FUZZ_SEEDS") != nullptr;
+  if (update) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  std::set<std::string> expected;
+  for (const BadCase& c : bad_cases()) {
+    const fs::path file = dir / (std::string(c.name) + ".yaml");
+    expected.insert(file.filename().string());
+    if (update) std::ofstream(file, std::ios::binary) << c.yaml;
+    std::ifstream in(file, std::ios::binary);
+    const std::string seed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(seed, c.yaml) << file << " is not the case's input (PARTNERSIM_UPDATE_FUZZ_SEEDS=1 rewrites the seeds)";
+  }
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    EXPECT_EQ(expected.count(entry.path().filename().string()), 1U)
+        << entry.path() << " is no case of the table (PARTNERSIM_UPDATE_FUZZ_SEEDS=1 rewrites the seeds)";
+  }
+}
 
 // ---------------------------------------------------------------------------------------
 // Good inputs: the resolved spec.

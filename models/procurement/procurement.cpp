@@ -197,10 +197,16 @@ void Procurement::tender_round(World& world, std::uint32_t k) {
     // Who may bid for this demand's lots: the same organisations for every lot of the round
     // (awards change capacities, not who operates), so found once, in index order.
     local_bidders_.clear();
+    bidder_social_economy_.clear();
+    bidder_free_.clear();
+    bidder_position_.resize(world.organisation_count(), -1);
     for (const std::uint32_t o : world.organisations_in(world.org(buyer.organisation).municipality)) {
       const Organisation& org = world.org(o);
       if (o != buyer.organisation && org.operating() && may_bid(org.kind) && org.sector == buyer.demand[d].sector) {
+        bidder_position_[o] = static_cast<std::int32_t>(local_bidders_.size());
         local_bidders_.push_back(o);
+        bidder_social_economy_.push_back(is_social_economy(org.kind) ? 1 : 0);
+        bidder_free_.push_back(free_capacity(org));
       }
     }
     partner_candidates_.resize(local_bidders_.size());
@@ -219,6 +225,8 @@ void Procurement::tender_round(World& world, std::uint32_t k) {
       lot.social_clause = !lot.reserved && u_clause < buyer.social_clause_share;
       tender_lot(world, lot, static_cast<std::uint32_t>(i + 1), static_cast<std::uint32_t>(n));
     }
+    for (const std::uint32_t o : local_bidders_) bidder_position_[o] = -1;
+    local_bidders_.clear();
   }
 }
 
@@ -250,39 +258,39 @@ void Procurement::direct_orders(World& world, std::uint32_t k, std::uint32_t d, 
 std::size_t Procurement::collect_bids(const World& world, const Lot& lot) {
   const BuyerSpec& buyer = world.spec().buyers[lot.buyer_spec];
   const std::uint32_t sector = buyer.demand[lot.demand_spec].sector;
-  const std::uint32_t municipality = world.org(buyer.organisation).municipality;
   const Grosze needed = lot.yearly / kMonthsPerYear;
   std::size_t count = 0;
-  std::set<std::vector<std::uint32_t>> seen;                                      // member sets already bidding
-  for (std::size_t position = 0; position < local_bidders_.size(); ++position) {  // index order
+  std::set<std::vector<std::uint32_t>> seen;  // member sets already bidding
+  // The local bidders are operating organisations of the buyer's municipality that may bid
+  // in this sector (none of which an award changes), in index order.
+  for (std::size_t position = 0; position < local_bidders_.size(); ++position) {
+    const bool social_economy = bidder_social_economy_[position] != 0;
+    if (lot.reserved && !social_economy) continue;
+    const Grosze free = bidder_free_[position];
+    // Too small alone, and no consortium to make up for it.
+    if (free < needed && (!p_.consortia_enabled || !social_economy || free <= 0)) continue;
     const std::uint32_t o = local_bidders_[position];
-    const Organisation& org = world.org(o);
-    if (o == buyer.organisation || !org.operating() || !may_bid(org.kind)) continue;
-    if (org.sector != sector || org.municipality != municipality) continue;
-    if (lot.reserved && !is_social_economy(org.kind)) continue;
     if (count == bids_.size()) bids_.emplace_back();
     Bid& bid = bids_[count];  // kept only if counted below
     bid.members.assign(1, o);
     bid.score = 0.0;
-    bid.free = free_capacity(org);
-    bid.social_economy = is_social_economy(org.kind);
+    bid.free = free;
+    bid.social_economy = social_economy;
     if (bid.free < needed) {
-      if (!p_.consortia_enabled || !bid.social_economy || bid.free <= 0) continue;
       // Partners: same-sector social-economy organisations tied to the bidder strongly enough,
       // strongest first (ties: lower index). Ties and who operates do not change during the
       // round, so they are found once per bidder; free capacity is checked per lot.
       auto& partners = partner_candidates_[position];
       if (partner_candidates_found_[position] == 0) {
         partner_candidates_found_[position] = 1;
-        std::map<std::uint32_t, float> strength;
+        tied_.clear();
         const OrgGraph& g = world.graph();
         auto consider = [&](std::uint32_t j, const Tie& t) {
           if (!t.active_at(world.step()) || t.strength < p_.consortium_min_strength) return;
           if (j == o || j == buyer.organisation) return;
           const Organisation& partner = world.org(j);
           if (!partner.operating() || !is_social_economy(partner.kind) || partner.sector != sector) return;
-          auto [it, inserted] = strength.emplace(j, t.strength);
-          if (!inserted) it->second = std::max(it->second, t.strength);
+          tied_.emplace_back(j, t.strength);
         };
         for (auto e : boost::make_iterator_range(boost::out_edges(o, g))) {
           consider(static_cast<std::uint32_t>(boost::target(e, g)), g[e]);
@@ -290,8 +298,13 @@ std::size_t Procurement::collect_bids(const World& world, const Lot& lot) {
         for (auto e : boost::make_iterator_range(boost::in_edges(o, g))) {
           consider(static_cast<std::uint32_t>(boost::source(e, g)), g[e]);
         }
+        // Each partner once, with its strongest tie, by index; then strongest first.
+        std::sort(tied_.begin(), tied_.end());
         partners.clear();
-        for (auto [j, s] : strength) partners.emplace_back(s, j);
+        for (std::size_t i = 0; i < tied_.size(); ++i) {
+          if (i + 1 < tied_.size() && tied_[i + 1].first == tied_[i].first) continue;  // the last is the strongest
+          partners.emplace_back(tied_[i].second, tied_[i].first);
+        }
         std::stable_sort(partners.begin(), partners.end(),
                          [](const auto& x, const auto& y) { return x.first > y.first; });
       }
@@ -380,7 +393,11 @@ void Procurement::award(World& world, const Lot& lot, std::vector<std::uint32_t>
   c.direct = direct;
   for (std::size_t i = 0; i < members.size(); ++i) {
     c.parts.push_back({members[i], shares[i], true});
-    world.org(members[i]).contracted += shares[i];
+    Organisation& member = world.org(members[i]);
+    member.contracted += shares[i];
+    if (members[i] < bidder_position_.size() && bidder_position_[members[i]] >= 0) {
+      bidder_free_[static_cast<std::size_t>(bidder_position_[members[i]])] = free_capacity(member);
+    }
   }
 
   // Ties hold from the award to the contract's last month.

@@ -107,6 +107,12 @@ class Procurement final : public Module {
   ProcurementParams p_;
   std::vector<Contract> contracts_;
   std::vector<std::uint32_t> local_bidders_;  // this tender round and demand: who may bid
+  // Per local bidder (same positions), so that a lot's scan of the bidders reads compact
+  // arrays instead of each bidder's record: whether it is of the social economy, and its
+  // free capacity (kept up to date by award through bidder_position_, -1 for others).
+  std::vector<std::uint8_t> bidder_social_economy_;
+  std::vector<Grosze> bidder_free_;
+  std::vector<std::int32_t> bidder_position_;
   // This tender round: the strongest tie in force between the buyer and each organisation
   // (0 when none), and which organisations are set. The graph does not change during the
   // phase (awards propose ties for Rewire), so one pass over the buyer's ties serves every lot.
@@ -115,6 +121,7 @@ class Procurement final : public Module {
   // partners, strongest tie first (lower index on equal strength), found on first need.
   std::vector<std::vector<std::pair<float, std::uint32_t>>> partner_candidates_;
   std::vector<std::uint8_t> partner_candidates_found_;
+  std::vector<std::pair<std::uint32_t, float>> tied_;  // scratch: one bidder's qualifying ties
   std::vector<std::uint32_t> buyer_partners_;
   std::vector<std::vector<Grosze>> covered_;  // this step, per buyer tendering now and demand: still contracted
   ProcurementFlows flows_;

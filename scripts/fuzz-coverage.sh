@@ -53,7 +53,8 @@ summary() {
   llvm-cov report "$binary" -instr-profile="$work/merged.profdata" 2>/dev/null | awk -v pattern="$1" -v negate="${2:-}" '
     NR > 2 && $1 != "TOTAL" && NF >= 10 && $1 !~ /^-/ && (($1 ~ pattern) != (negate == "!")) {
       regions += $2; missed_regions += $3; lines += $8; missed_lines += $9 }
-    END { printf "lines %d/%d (%.2f%%), regions %d/%d (%.2f%%)", lines - missed_lines, lines,
+    END { if (lines == 0) { printf "not in this harness"; exit }
+          printf "lines %d/%d (%.2f%%), regions %d/%d (%.2f%%)", lines - missed_lines, lines,
           100 * (lines - missed_lines) / lines, regions - missed_regions, regions,
           100 * (regions - missed_regions) / regions }'
 }

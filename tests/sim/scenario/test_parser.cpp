@@ -227,6 +227,21 @@ std::vector<BadCase> bad_cases() {
                    "people:\n"
                    "  - {municipality: Sopot, groups: [homeless], count: 3, state: in_programme, placement: ngo1}\n"
                    "  - {municipality: Sopot, groups: [disabled], count: 3, state: in_programme, placement: ngo1}\n")},
+      {"people_over_social_jobs", 10, 92, "people[0].placement",
+       "organisation \"co\" has 2 social_jobs but 3 people start employed there",
+       kHead + std::string(
+                   "  - {id: co, name: Co, kind: social_cooperative, municipality: Sopot, social_jobs: 2}\n"
+                   "people:\n"
+                   "  - {municipality: Sopot, groups: [homeless], count: 3, state: employed_social, placement: co}\n")},
+      {"org_closed_in_first_month", 8, 62, "organisations[3].closed",
+       "expected a month after the first month of the run (2012-01), when the organisation exists without founded; "
+       "got 2012-01",
+       kHead + std::string("  - {id: x, name: X, kind: ngo, municipality: Sopot, closed: 2012-01}\n")},
+      {"programme_award_twice", 9, 129, "funding_programmes[0].awards[1].organisation",
+       "organisation \"ngo1\" already has an award in this programme",
+       kHead + std::string("funding_programmes:\n"
+                           "  - {id: p, name: P, funder: city, start: 2012-01, end: 2013-01, budget_pln: 100, awards: "
+                           "[{organisation: ngo1}, {organisation: ngo1}]}\n")},
       {"people_placement_not_yet_founded", 9, 92, "people[0].placement",
        "organisation \"coop\" does not exist at the start of the run (founded 2012-07)",
        kHead +
@@ -602,6 +617,15 @@ std::vector<BadCase> bad_cases() {
       {"found_rent_free_negative", 10, 84, "events[0].rent_free_months", "expected an integer in [0, 600]; got -1",
        kHead + std::string("  - {id: x, name: X, kind: ngo, municipality: Sopot}\nevents:\n  - {date: 2012-09, action: "
                            "found_organisation, organisation: x, rent_free_months: -1}\n")},
+      // Rules the scenario fuzzer had not reached (scripts/fuzz-coverage.sh, fifth session).
+      {"found_after_closed", 10, 63, "events[0].organisation",
+       "organisation \"x\" is closed 2012-08, not after this event founds it in 2012-09",
+       kHead + std::string("  - {id: x, name: X, kind: ngo, municipality: Sopot, closed: 2012-08}\nevents:\n  - {date: "
+                           "2012-09, action: found_organisation, organisation: x}\n")},
+      {"event_org_closed", 10, 57, "events[0].organisation",
+       "organisation \"x\" no longer exists in 2012-09 (closed 2012-08)",
+       kHead + std::string("  - {id: x, name: X, kind: ngo, municipality: Sopot, closed: 2012-08}\nevents:\n  - {date: "
+                           "2012-09, action: set_capacity, organisation: x, programme_places: 2}\n")},
       {"found_twice", 11, 63, "events[1].organisation", "organisation \"x\" is already founded by events[0]",
        kHead + std::string("  - {id: x, name: X, kind: ngo, municipality: Sopot}\nevents:\n  - {date: 2012-09, action: "
                            "found_organisation, organisation: x}\n  - {date: 2012-10, action: found_organisation, "

@@ -21,14 +21,8 @@ corpus="${2:?usage: scripts/fuzz-coverage.sh TARGET CORPUS CUTOFF...}"
 shift 2
 [ $# -gt 0 ] || { echo "fuzz-coverage.sh: give at least one cutoff time" >&2; exit 2; }
 [ -d "$corpus" ] || { echo "fuzz-coverage.sh: no corpus folder \"$corpus\"" >&2; exit 2; }
-case "$target" in
-  scenario) seeds=(scenarios fuzz/scenario_seeds tests/sim/scenario/fuzz_regressions) ;;
-  sweep) seeds=(scenarios/sweeps fuzz/sweep_seeds tests/sim/batch/fuzz_regressions) ;;
-  *)
-    echo "fuzz-coverage.sh: unknown target \"$target\" (known: scenario, sweep)" >&2
-    exit 2
-    ;;
-esac
+. scripts/fuzz-seeds.sh
+fuzz_seeds "$target" fuzz-coverage.sh
 
 build=build/fuzzcov
 flags="-fprofile-instr-generate -fcoverage-mapping"

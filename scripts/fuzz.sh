@@ -15,14 +15,8 @@ cd "$(dirname "$0")/.."
 target="${1:?usage: scripts/fuzz.sh TARGET SECONDS}"
 seconds="${2:?usage: scripts/fuzz.sh TARGET SECONDS}"
 
-case "$target" in
-  scenario) seeds=(scenarios fuzz/scenario_seeds tests/sim/scenario/fuzz_regressions) ;;
-  sweep) seeds=(scenarios/sweeps fuzz/sweep_seeds tests/sim/batch/fuzz_regressions) ;;
-  *)
-    echo "fuzz.sh: unknown target \"$target\" (known: scenario, sweep)" >&2
-    exit 2
-    ;;
-esac
+. scripts/fuzz-seeds.sh
+fuzz_seeds "$target" fuzz.sh
 
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache); fi

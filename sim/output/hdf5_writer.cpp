@@ -36,8 +36,9 @@ constexpr std::size_t kMonthChars = 7;  // "YYYY-MM", stored without a terminato
 // Compression per dataset. The per-step arrays and tables are written every month and
 // dominate the writer's CPU, so they get deflate level 1 (measured on a national run: 30-50%
 // less zlib time than level 4 for 2-12% more bytes); the metrics are small and keep level 4.
-// Cash (doubles that barely compress) also skips the shuffle filter: on cash, byte shuffling
-// makes deflate slower and the file bigger.
+// Cash is stored uncompressed: its doubles (grosze / 100) shrink only 1.6x under deflate,
+// which cost about half of the writer's CPU on a national run; with 2 cores that CPU is
+// taken from the model (byte shuffling makes it worse still).
 struct Compression {
   bool deflate = false;
   bool shuffle = false;
@@ -46,7 +47,7 @@ struct Compression {
 constexpr Compression kUncompressed{};
 constexpr Compression kMetricCompression{true, true, 4};
 constexpr Compression kStepCompression{true, true, 1};
-constexpr Compression kCashCompression{true, false, 1};
+constexpr Compression kCashCompression = kUncompressed;
 constexpr hsize_t kMetricChunkSteps = 256;
 constexpr hsize_t kOrgChunkElements = 16384;  // per chunk of the [replicate, month, organisation] arrays
 constexpr hsize_t kTableChunkRows = 4096;

@@ -8,7 +8,8 @@
 namespace partnersim {
 
 namespace {
-constexpr std::size_t kPrefetchAhead = 16;  // pending ties ahead whose graph ties are fetched early
+constexpr std::size_t kPrefetchAhead = 16;     // pending ties ahead whose graph ties are fetched early
+constexpr std::size_t kMinViewChanges = 1024;  // view changes kept even when there are fewer ties
 }  // namespace
 
 void ActiveTies::set_strength(const ActiveTie& t, float strength) {
@@ -32,6 +33,8 @@ void ActiveTies::rebuild(const OrgGraph& g, int step) {
     pending_.clear();
     scanned_.assign(n, 0);
     built_ = false;
+    view_changes_.clear();  // no tie was counted in a view: a view must be built afresh
+    view_changes_known_ = false;
   }
   const bool reread_all = !built_;  // after invalidate(): no copy can be trusted
   if (dirty_.size() != n) {
@@ -55,7 +58,9 @@ void ActiveTies::rebuild(const OrgGraph& g, int step) {
       // The ties live in the graph's edge nodes, scattered in memory: ask for the ones a
       // little ahead while this one is read (results do not depend on it).
       if (k + kPrefetchAhead < pending_offsets_[v + 1]) __builtin_prefetch(pending_[k + kPrefetchAhead].tie);
+      const bool in_view = pending_[k].in_view;  // what the view counted, whatever the graph says now
       pending_[k] = read(pending_[k].target, pending_[k].tie);
+      pending_[k].in_view = in_view;
     }
   };
   parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
@@ -82,33 +87,45 @@ void ActiveTies::rebuild(const OrgGraph& g, int step) {
   }
   next_pending_.resize(next_offsets[n]);
   ties_.resize(offsets_[n]);
-  parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t v = begin; v < end; ++v) {
-      const auto source = static_cast<std::uint32_t>(v);
-      std::size_t kept = next_offsets[v];
-      ActiveTie* out = ties_.data() + offsets_[v];
-      auto keep = [&](const Pending& p) {
-        if (p.end_step <= step) return;
-        next_pending_[kept] = p;
-        if (p.start_step <= step) {
-          *out++ = ActiveTie{source,
-                             p.target,
-                             p.strength,
-                             p.start_step,
-                             static_cast<std::uint32_t>(kept),
-                             p.kind,
-                             alive_[source] != 0 && alive_[p.target] != 0};
+  // Each tie also says whether it entered or left the view since the last rebuild.
+  auto changes = parallel_gather<ViewChange>(
+      n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<ViewChange>& changed) {
+        for (std::size_t v = begin; v < end; ++v) {
+          const auto source = static_cast<std::uint32_t>(v);
+          std::size_t kept = next_offsets[v];
+          ActiveTie* out = ties_.data() + offsets_[v];
+          auto keep = [&](Pending p) {
+            const bool in_view = p.start_step <= step && p.end_step > step && source != p.target &&
+                                 alive_[source] != 0 && alive_[p.target] != 0;
+            if (in_view != p.in_view) changed.push_back({source, p.target, in_view ? 1 : -1});
+            if (p.end_step <= step) return;
+            p.in_view = in_view;
+            next_pending_[kept] = p;
+            if (p.start_step <= step) {
+              *out++ = ActiveTie{source,
+                                 p.target,
+                                 p.strength,
+                                 p.start_step,
+                                 static_cast<std::uint32_t>(kept),
+                                 p.kind,
+                                 alive_[source] != 0 && alive_[p.target] != 0};
+            }
+            ++kept;
+          };
+          for (std::size_t k = pending_offsets_[v]; k < pending_offsets_[v + 1]; ++k) keep(pending_[k]);
+          const auto [first, last] = boost::out_edges(v, g);
+          for (auto e = std::next(first, static_cast<std::ptrdiff_t>(scanned_[v])); e != last; ++e) {
+            keep(read(static_cast<std::uint32_t>(boost::target(*e, g)), &g[*e]));
+          }
+          scanned_[v] = static_cast<std::size_t>(std::distance(first, last));
         }
-        ++kept;
-      };
-      for (std::size_t k = pending_offsets_[v]; k < pending_offsets_[v + 1]; ++k) keep(pending_[k]);
-      const auto [first, last] = boost::out_edges(v, g);
-      for (auto e = std::next(first, static_cast<std::ptrdiff_t>(scanned_[v])); e != last; ++e) {
-        keep(read(static_cast<std::uint32_t>(boost::target(*e, g)), &g[*e]));
-      }
-      scanned_[v] = static_cast<std::size_t>(std::distance(first, last));
-    }
-  });
+      });
+  if (view_changes_known_ && view_changes_.size() + changes.size() <= ties_.size() + kMinViewChanges) {
+    view_changes_.insert(view_changes_.end(), changes.begin(), changes.end());
+  } else {
+    view_changes_.clear();
+    view_changes_known_ = false;
+  }
   pending_.swap(next_pending_);
   pending_offsets_.swap(next_offsets);
   if (any_dirty_) std::fill(dirty_.begin(), dirty_.end(), std::uint8_t{0});

@@ -25,6 +25,14 @@ struct ActiveTie {
   bool both_alive = false;  // both ends are living organisations
 };
 
+// A tie that entered (delta +1) or left (-1) the undirected view of the ties in force
+// (sim/tie_view.h): those in force between two living, distinct organisations.
+struct ViewChange {
+  std::uint32_t source = 0;
+  std::uint32_t target = 0;
+  std::int32_t delta = 0;
+};
+
 // The cache keeps a copy of each tie not yet ended (kind, strength, start and end), so that
 // bringing it up to date after a month, a change of organisations' life or new ties streams
 // through its own arrays instead of following a pointer per tie into the graph. The copies
@@ -80,6 +88,19 @@ class ActiveTies {
   // The tie in the graph behind an entry of all().
   [[nodiscard]] const Tie* tie(const ActiveTie& t) const { return pending_[t.pending].tie; }
 
+  // Organisations' life at the last rebuild (1 living, 0 not).
+  [[nodiscard]] const std::vector<std::uint8_t>& alive() const { return alive_; }
+  // The ties that entered or left the view of the ties in force since the last
+  // forget_view_changes(), by rebuild and within one by source; unknown (a view must be
+  // built afresh) after a rebuild from scratch, or when they outnumber the ties themselves
+  // (nobody reads them).
+  [[nodiscard]] bool view_changes_known() const { return view_changes_known_; }
+  [[nodiscard]] std::span<const ViewChange> view_changes() const { return view_changes_; }
+  void forget_view_changes() {
+    view_changes_.clear();
+    view_changes_known_ = true;
+  }
+
   // Brings the arrays up to date with the graph at `step`: reads the out-edges added since
   // the last rebuild, re-reads the ties of changed sources (all of them after invalidate()),
   // and takes the others from its copies; forgets ties that ended by `step` (a tie's end
@@ -95,10 +116,13 @@ class ActiveTies {
     int end_step = 0;
     const Tie* tie = nullptr;
     TieKind kind = TieKind::Partnership;
+    bool in_view = false;  // in the view of the ties in force at the last rebuild
   };
   void reset() {
     built_ = false;
     pending_offsets_.clear();
+    view_changes_.clear();
+    view_changes_known_ = false;
   }
   std::vector<std::size_t> pending_offsets_;  // pending_[offsets[v], offsets[v+1]): v's ties, out-edge order
   std::vector<Pending> pending_;
@@ -110,6 +134,8 @@ class ActiveTies {
   std::vector<std::uint8_t> alive_;
   std::vector<std::size_t> offsets_;
   std::vector<ActiveTie> ties_;
+  std::vector<ViewChange> view_changes_;
+  bool view_changes_known_ = false;
   bool built_ = false;
   bool changed_ = false;
   bool any_dirty_ = false;

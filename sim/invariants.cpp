@@ -1,5 +1,6 @@
 #include "sim/invariants.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cmath>
@@ -168,6 +169,27 @@ std::string check_tie_cache(const World& world) {
   return {};
 }
 
+std::string check_tie_view(const World& world) {
+  const TieView& kept = world.tie_view();
+  const TieView fresh(world);
+  std::ostringstream out;
+  if (kept.nodes() != fresh.nodes() || kept.edges() != fresh.edges() || kept.alive() != fresh.alive()) {
+    out << "tie view: " << kept.nodes() << " organisations, " << kept.edges() << " pairs tied, " << kept.alive_count()
+        << " living; a fresh view has " << fresh.nodes() << ", " << fresh.edges() << ", " << fresh.alive_count();
+    return out.str();
+  }
+  for (std::uint32_t v = 0; v < fresh.nodes(); ++v) {
+    bool same = kept.degree(v) == fresh.degree(v) && std::equal(fresh.begin(v), fresh.end(v), kept.begin(v));
+    for (std::size_t k = 0; same && k < fresh.degree(v); ++k) same = kept.ties(v, k) == fresh.ties(v, k);
+    if (!same) {
+      out << "tie view: organisation " << v << " has " << kept.degree(v) << " partners, a fresh view "
+          << fresh.degree(v) << " (or the same partners with other numbers of ties)";
+      return out.str();
+    }
+  }
+  return {};
+}
+
 std::string check_stocks(const World& world) {
   std::ostringstream out;
   for (std::uint32_t i = 0; i < world.organisation_count(); ++i) {
@@ -222,7 +244,7 @@ std::string check_stocks(const World& world) {
 std::vector<std::string> check_world(const World& world, std::size_t expected_people) {
   std::vector<std::string> problems;
   for (std::string p : {check_people(world, expected_people), check_money(world), check_ties(world),
-                        check_tie_cache(world), check_stocks(world)}) {
+                        check_tie_cache(world), check_tie_view(world), check_stocks(world)}) {
     if (!p.empty()) problems.push_back(std::move(p));
   }
   return problems;

@@ -23,6 +23,9 @@ std::string check_ties(const World& world);
 // The cache of ties in force (World::active_ties, kept up to date from what changed) lists
 // exactly what a fresh read of the graph does, entry for entry.
 std::string check_tie_cache(const World& world);
+// The view of the ties in force that World keeps by patching it (World::tie_view) has the
+// rows, counts of ties per pair and living organisations of a view built afresh.
+std::string check_tie_view(const World& world);
 // Stocks that cannot be negative (staff, members, places, residents, capacity, contracted
 // output, rent, dividends, revenue of the month, tie strengths) are not; quality is in [0, 1].
 std::string check_stocks(const World& world);

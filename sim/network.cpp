@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <numeric>
+#include <stdexcept>
 
 #include "sim/parallel.h"
 
@@ -10,18 +11,14 @@ namespace partnersim {
 
 namespace {
 constexpr std::uint32_t kNoNeighbour = 0xFFFFFFFFU;  // above every organisation index
+constexpr std::size_t kRowSlack = 2;                 // room per row beyond its ties, for neighbours patched in
 }  // namespace
 
 void TieView::assign(const World& world) {
   const std::size_t n = world.organisation_count();
   const ActiveTies& ties = world.active_ties();
   const ActiveTie* const all = ties.all().data();
-  alive_.resize(n);
-  alive_count_ = 0;
-  for (std::uint32_t v = 0; v < n; ++v) {
-    alive_[v] = world.org(v).alive ? 1 : 0;
-    alive_count_ += alive_[v];
-  }
+  set_alive(ties.alive());
   // Out rows: each organisation's targets over ties between two living organisations (not
   // loops), sorted; per organisation, in parallel.
   out_.resize(ties.size());
@@ -87,42 +84,105 @@ void TieView::assign(const World& world) {
     }
   });
 
-  // Merge each organisation's two sorted rows into its place, keeping each neighbour once.
+  // Merge each organisation's two sorted rows into its place, keeping each neighbour once
+  // with the number of ties to it. Each row has room for all the organisation's ties in
+  // force, in and out, and a little more, for the patches to come.
   first_.resize(n);
   degree_.resize(n);
-  neighbours_.resize(in_.size() + ties.size());
+  capacity_.resize(n);
+  neighbours_.resize(in_.size() + ties.size() + kRowSlack * n);
+  multiplicity_.resize(neighbours_.size());
   parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
     for (std::size_t v = begin; v < end; ++v) {
-      first_[v] = in_first_[v] + out_first_[v];
+      first_[v] = in_first_[v] + out_first_[v] + kRowSlack * v;
+      capacity_[v] =
+          static_cast<std::uint32_t>(in_first_[v + 1] - in_first_[v] + ties.from(v, v + 1).size() + kRowSlack);
       const std::uint32_t* a = in_.data() + in_first_[v];
       const std::uint32_t* a_end = in_.data() + in_first_[v + 1];
       const std::uint32_t* b = out_.data() + out_first_[v];
       const std::uint32_t* b_end = b + out_count_[v];
       std::uint32_t* const row = neighbours_.data() + first_[v];
+      std::uint32_t* const ties_to = multiplicity_.data() + first_[v];
       // Without branches on the values (which of the two is smaller is a coin toss the
       // branch predictor loses): take the smaller, advance past it in both rows, and keep it
-      // unless it repeats the last kept.
+      // unless it repeats the last kept, whose count it then adds to.
       std::uint32_t k = 0;
       std::uint32_t last = kNoNeighbour;
+      auto take = [&](std::uint32_t x, std::uint32_t count) {
+        const bool fresh = x != last;
+        const std::uint32_t at = fresh ? k : k - 1;
+        row[at] = x;
+        ties_to[at] = (fresh ? 0 : ties_to[at]) + count;
+        k += fresh ? 1 : 0;
+        last = x;
+      };
       while (a != a_end && b != b_end) {
         const std::uint32_t x = std::min(*a, *b);
-        a += *a == x ? 1 : 0;
-        b += *b == x ? 1 : 0;
-        row[k] = x;
-        k += x != last ? 1 : 0;
-        last = x;
+        const std::uint32_t from_a = *a == x ? 1 : 0;
+        const std::uint32_t from_b = *b == x ? 1 : 0;
+        a += from_a;
+        b += from_b;
+        take(x, from_a + from_b);
       }
-      for (const std::uint32_t* rest = a != a_end ? a : b; rest != (a != a_end ? a_end : b_end); ++rest) {
-        row[k] = *rest;
-        k += *rest != last ? 1 : 0;
-        last = *rest;
-      }
+      for (const std::uint32_t* rest = a != a_end ? a : b; rest != (a != a_end ? a_end : b_end); ++rest) take(*rest, 1);
       degree_[v] = k;
     }
   });
-  std::size_t ends = 0;
-  for (const std::uint32_t d : degree_) ends += d;
-  edges_ = ends / 2;
+  built_size_ = neighbours_.size();
+  ends_ = 0;
+  for (const std::uint32_t d : degree_) ends_ += d;
+}
+
+void TieView::set_alive(const std::vector<std::uint8_t>& alive) {
+  alive_ = alive;
+  alive_count_ = 0;
+  for (const std::uint8_t a : alive_) alive_count_ += a;
+}
+
+bool TieView::apply(std::span<const ViewChange> changes, const std::vector<std::uint8_t>& alive) {
+  if (degree_.size() != alive.size() || neighbours_.size() > built_size_ + built_size_ / 2) return false;
+  for (const ViewChange& c : changes) {
+    add_to_row(c.source, c.target, c.delta);
+    add_to_row(c.target, c.source, c.delta);
+  }
+  set_alive(alive);
+  return true;
+}
+
+void TieView::add_to_row(std::uint32_t v, std::uint32_t w, std::int32_t delta) {
+  std::uint32_t* row = neighbours_.data() + first_[v];
+  const std::uint32_t d = degree_[v];
+  const auto k = static_cast<std::uint32_t>(std::lower_bound(row, row + d, w) - row);
+  std::uint32_t* ties_to = multiplicity_.data() + first_[v];
+  if (k < d && row[k] == w) {
+    ties_to[k] = static_cast<std::uint32_t>(static_cast<std::int64_t>(ties_to[k]) + delta);
+    if (ties_to[k] != 0) return;
+    std::copy(row + k + 1, row + d, row + k);  // the last tie between the two ended
+    std::copy(ties_to + k + 1, ties_to + d, ties_to + k);
+    --degree_[v];
+    --ends_;
+    return;
+  }
+  if (delta < 0) throw std::logic_error("tie view: a tie left the view between two organisations it did not tie");
+  if (d == capacity_[v]) {  // full: the row moves to the end with room to grow
+    const std::size_t moved = neighbours_.size();
+    capacity_[v] = static_cast<std::uint32_t>(2 * std::size_t{d} + kRowSlack);
+    neighbours_.resize(moved + capacity_[v]);
+    multiplicity_.resize(neighbours_.size());
+    std::copy_n(neighbours_.begin() + static_cast<std::ptrdiff_t>(first_[v]), d,
+                neighbours_.begin() + static_cast<std::ptrdiff_t>(moved));
+    std::copy_n(multiplicity_.begin() + static_cast<std::ptrdiff_t>(first_[v]), d,
+                multiplicity_.begin() + static_cast<std::ptrdiff_t>(moved));
+    first_[v] = moved;
+    row = neighbours_.data() + moved;
+    ties_to = multiplicity_.data() + moved;
+  }
+  std::copy_backward(row + k, row + d, row + d + 1);
+  std::copy_backward(ties_to + k, ties_to + d, ties_to + d + 1);
+  row[k] = w;
+  ties_to[k] = static_cast<std::uint32_t>(delta);
+  ++degree_[v];
+  ++ends_;
 }
 
 bool TieView::share_neighbour(std::uint32_t u, std::uint32_t v) const {

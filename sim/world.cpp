@@ -169,6 +169,13 @@ const ActiveTies& World::active_ties() const {
   return active_ties_;
 }
 
+const TieView& World::tie_view() const {
+  const ActiveTies& ties = active_ties();
+  if (!ties.view_changes_known() || !tie_view_.apply(ties.view_changes(), ties.alive())) tie_view_.assign(*this);
+  active_ties_.forget_view_changes();
+  return tie_view_;
+}
+
 void World::found_organisation(std::uint32_t i, const std::vector<std::uint32_t>& founders, std::string_view note) {
   active_ties_.changed();  // a new living organisation; its founding ties are new out-edges
   Organisation& o = graph_[i];

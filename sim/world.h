@@ -21,6 +21,7 @@
 #include "sim/random.h"
 #include "sim/spec.h"
 #include "sim/state_io.h"
+#include "sim/tie_view.h"
 
 namespace partnersim {
 
@@ -167,6 +168,10 @@ class World {
   // The ties in force now in flat arrays (a cache of the graph, rebuilt here when stale).
   // Call from sequential code; the arrays may then be read from parallel code.
   [[nodiscard]] const ActiveTies& active_ties() const;
+  // The undirected view of the ties in force now (sim/tie_view.h), patched here with the
+  // ties that entered or left it since it was last read (built afresh when they are not
+  // known). Call from sequential code; the view may then be read from parallel code.
+  [[nodiscard]] const TieView& tie_view() const;
   // Whoever changes ties or organisations' life other than through World's methods or
   // mutable_graph() says so, so the cache re-reads every tie on its next read.
   void ties_changed() const { active_ties_.invalidate(); }
@@ -212,6 +217,7 @@ class World {
   std::vector<Pact> pacts_;
   std::vector<std::pair<int, int>> programme_windows_;
   mutable ActiveTies active_ties_;
+  mutable TieView tie_view_;
   std::uint64_t graph_writes_ = 0;
 };
 

@@ -68,9 +68,9 @@ void Cooperation::step(Phase /*phase*/, World& world) {
   decayed_ = 0;
   // Both passes see the ties in force at the start of the phase: a tie that breaks now
   // still counted for bridges and introductions, and new ties are applied in Rewire.
-  view_.assign(world);
-  update_strengths(world, view_);
-  form_ties(world, view_);
+  const TieView& view = world.tie_view();
+  update_strengths(world, view);
+  form_ties(world, view);
 }
 
 // Strength of informal, partnership and consortium ties that existed before this month:

@@ -42,7 +42,6 @@ class Cooperation final : public Module {
   void form_ties(World& world, const TieView& view);
 
   CooperationParams p_;
-  TieView view_;  // rebuilt every step; kept so its memory is reused
   std::int64_t formed_ = 0;
   std::int64_t formed_by_brokers_ = 0;
   std::int64_t decayed_ = 0;

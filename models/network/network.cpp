@@ -89,8 +89,7 @@ void Network::observe(const World& world, std::span<double> out) const {
   }
   for (std::size_t k = 0; k < kTieKindCount; ++k) out[kTiesByKind + k] = static_cast<double>(by_kind[k]);
 
-  view_.assign(world);
-  const TieView& view = view_;
+  const TieView& view = world.tie_view();
   const NetworkSummary s = summarize(view);
   out[kDensity] = s.density;
   out[kMeanDegree] = s.mean_degree;

@@ -29,7 +29,6 @@ class Network final : public Module {
  private:
   NetworkParams p_;
   // Betweenness is expensive: computed on its months and held in between.
-  mutable TieView view_;  // rebuilt at every observation; kept so its memory is reused
   mutable int betweenness_step_ = -1;
   mutable double betweenness_max_ = 0.0;
   mutable double betweenness_top_ = -1.0;

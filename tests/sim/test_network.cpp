@@ -90,6 +90,9 @@ TEST(TieView, OneUndirectedEdgePerPairOfLivingOrganisationsWithATieInForce) {
     EXPECT_FALSE(v.adjacent(0, 2));
     EXPECT_TRUE(v.share_neighbour(0, 2));  // both tied to 1
     EXPECT_FALSE(v.share_neighbour(0, 1));
+    EXPECT_EQ(v.ties(0, 0), 3U);  // 0-1: three ties, both directions
+    EXPECT_EQ(v.ties(1, 0), 3U);
+    EXPECT_EQ(v.ties(1, 1), 1U);  // 1-2
   }
   w.clear_step_events();
   w.begin_step(2);
@@ -169,6 +172,96 @@ TEST(TieView, AViewReusedAcrossStepsOfRandomAddsEndsAndClosuresEqualsTheGraph) {
     const TieView fresh(w);
     EXPECT_EQ(fresh.edges(), reused.edges());
   }
+}
+
+// Ties in force per pair from the graph, as rows parallel to expected_rows.
+std::vector<std::vector<std::uint32_t>> expected_counts(const World& w) {
+  const auto rows = expected_rows(w);
+  std::vector<std::vector<std::uint32_t>> counts(rows.size());
+  for (std::size_t v = 0; v < rows.size(); ++v) counts[v].assign(rows[v].size(), 0);
+  const OrgGraph& g = w.graph();
+  auto add = [&](std::uint32_t u, std::uint32_t v) {
+    const auto at = std::lower_bound(rows[u].begin(), rows[u].end(), v) - rows[u].begin();
+    ++counts[u][static_cast<std::size_t>(at)];
+  };
+  for (auto e : boost::make_iterator_range(boost::edges(g))) {
+    const auto u = static_cast<std::uint32_t>(boost::source(e, g));
+    const auto v = static_cast<std::uint32_t>(boost::target(e, g));
+    if (u == v || !g[e].active_at(w.step()) || !w.org(u).alive || !w.org(v).alive) continue;
+    add(u, v);
+    add(v, u);
+  }
+  return counts;
+}
+
+TEST(TieView, AViewPatchedWithTheCachesChangesEqualsTheGraphAndAFreshView) {
+  // World::tie_view patches one view with the ties that entered or left it: ties added and
+  // ended by edits, ties starting and ending by date, organisations closed (their ties end)
+  // and founded, pairs with several ties in both directions, loops; read once or twice a
+  // step, as the cooperation and network modules do. Each read is compared with the graph
+  // (rows and ties per pair) and with a view built afresh.
+  constexpr std::uint32_t kOrgs = 6000;
+  constexpr std::uint32_t kLate = 40;  // the last kLate organisations are founded during the run
+  SpecBuilder b(14);
+  for (std::uint32_t i = 0; i < kOrgs; ++i) {
+    b.org("o" + std::to_string(i), OrgKind::Ngo);
+    if (i >= kOrgs - kLate) b.last_org().founded_step = 1 + static_cast<int>(i % 8);
+  }
+  RandomStream rng(StreamKey{13, 0}, 0, purpose("test.patch"), 0);
+  for (int k = 0; k < 15000; ++k) {
+    const auto u = static_cast<std::uint32_t>(rng.below(kOrgs - kLate));
+    const auto v = static_cast<std::uint32_t>(rng.bernoulli(0.2) ? rng.below(6) : rng.below(kOrgs - kLate));
+    const int start = rng.bernoulli(0.1) ? static_cast<int>(rng.below(6)) : 0;
+    const int end = rng.bernoulli(0.1) ? start + 1 + static_cast<int>(rng.below(5)) : kOpenEnded;
+    b.tie(u, v, rng.bernoulli(0.5) ? TieKind::Partnership : TieKind::Contract, start, end);
+  }
+  const ScenarioSpec spec = b.build();
+  World w(spec, 0);
+  int reads = 0;
+  auto expect_view = [&](int step) {
+    const TieView& view = w.tie_view();
+    expect_rows(view, w, step);
+    const auto counts = expected_counts(w);
+    for (std::uint32_t v = 0; v < kOrgs; ++v) {
+      for (std::size_t k = 0; k < view.degree(v); ++k) {
+        ASSERT_EQ(view.ties(v, k), counts[v][k]) << "organisation " << v << ", step " << step;
+      }
+    }
+    const TieView fresh(w);
+    EXPECT_EQ(fresh.alive(), view.alive());
+    EXPECT_EQ(fresh.alive_count(), view.alive_count());
+    ++reads;
+  };
+  for (int step = 0; step < 12; ++step) {
+    w.clear_step_events();
+    w.begin_step(step);
+    expect_view(step);
+    for (int k = 0; k < 400; ++k) {
+      const auto u = static_cast<std::uint32_t>(rng.below(kOrgs));
+      auto v = static_cast<std::uint32_t>(rng.below(kOrgs));
+      const bool end = rng.bernoulli(0.4);
+      const TieView& seen = w.tie_view();
+      if (end && seen.degree(u) > 0) v = seen.begin(u)[rng.below(seen.degree(u))];
+      w.propose(GraphEdit{end ? GraphEdit::Type::EndTie : GraphEdit::Type::AddTie, u, static_cast<std::uint32_t>(k), u,
+                          v, Tie{TieKind::Informal, 0.5F, step, kOpenEnded}});
+      if (k == 200) {  // a first batch applied mid-step, read, then the rest
+        w.apply_graph_edits();
+        expect_view(step);
+      }
+    }
+    w.apply_graph_edits();
+    if (step % 3 == 1) w.close_organisation(static_cast<std::uint32_t>(rng.below(6)), "organisation_closed", "");
+    w.close_organisation(static_cast<std::uint32_t>(rng.below(kOrgs)), "organisation_closed", "");
+    expect_view(step);
+    // Some ties lose strength and one ends through the cache, as cooperation's decay does.
+    const auto& entries = w.active_ties().all();
+    if (!entries.empty()) {
+      w.end_tie_now(entries[rng.below(entries.size())]);
+      w.ties_written();
+    }
+    expect_view(step);
+  }
+  EXPECT_EQ(reads, 48);
 }
 
 TEST(NetworkSummary, TriangleIsFullyTransitiveAndSquareNotAtAll) {

@@ -135,8 +135,9 @@ void Cooperation::update_strengths(World& world, const TieView& view) {
         thread_local std::vector<std::uint64_t> stamp;
         thread_local std::uint64_t visit = 0;
         if (stamp.size() < n) stamp.assign(n, 0);
+        // A closed organisation's ties are all skipped below (not both_alive): its record,
+        // large and scattered, is not read.
         for (auto a = static_cast<std::uint32_t>(begin); a < end; ++a) {
-          if (!w.org(a).alive) continue;
           bool stamped = false;
           auto share_neighbour = [&](std::uint32_t b) {
             if (view.degree(b) > 16 * view.degree(a)) return view.share_neighbour(a, b);

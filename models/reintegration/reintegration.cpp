@@ -96,28 +96,26 @@ struct Departure {
   Resource resource = Resource::Programme;
 };
 
-// Requests in the order places are offered: by municipality, then priority, then person.
-// Filed by municipality (a counting sort), then each municipality's requests sorted in
-// parallel; a person asks at most once a month, so no two requests tie and the order is
-// the same whatever the thread count.
-void sort_by_municipality_and_priority(std::vector<Request>& queue, std::size_t munis) {
+constexpr std::size_t kMunicipalityChunk = 64;  // municipalities per chunk of parallel passes
+
+// Requests filed by municipality (a counting sort, keeping their order within one):
+// municipality m's are queue[first[m], first[m + 1]).
+std::vector<std::size_t> file_by_municipality(std::vector<Request>& queue, std::size_t munis) {
   std::vector<std::size_t> first(munis + 1, 0);
   for (const Request& q : queue) ++first[q.municipality + 1];
   std::partial_sum(first.begin(), first.end(), first.begin());
   std::vector<Request> filed(queue.size());
   std::vector<std::size_t> fill(first.begin(), first.end() - 1);
   for (const Request& q : queue) filed[fill[q.municipality]++] = q;
-  constexpr std::size_t kMunicipalityChunk = 64;
-  parallel_chunks(munis, kMunicipalityChunk, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t m = begin; m < end; ++m) {
-      std::sort(filed.begin() + static_cast<std::ptrdiff_t>(first[m]),
-                filed.begin() + static_cast<std::ptrdiff_t>(first[m + 1]), [](const Request& a, const Request& b) {
-                  if (a.priority != b.priority) return a.priority < b.priority;
-                  return a.person < b.person;
-                });
-    }
-  });
   queue.swap(filed);
+  return first;
+}
+
+// The order places are offered in, within a municipality: by priority, then person (a
+// person asks at most once a month, so no two requests tie and the order is unique).
+bool served_before(const Request& a, const Request& b) {
+  if (a.priority != b.priority) return a.priority < b.priority;
+  return a.person < b.person;
 }
 
 // What one chunk of the parallel pass decided.
@@ -395,61 +393,86 @@ void Reintegration::step(Phase /*phase*/, World& world) {
       providers[org.municipality].push_back(o);
       free[o] = std::max(0, capacity(org, r) - occupancy(world.org(o), r));
     }
-    sort_by_municipality_and_priority(requests[idx(r)], munis);
-    const auto& queue = requests[idx(r)];
-    // The municipality being served keeps its candidate hosts with free places (its own
+    auto& queue = requests[idx(r)];
+    const std::vector<std::size_t> first = file_by_municipality(queue, munis);
+    // Each municipality in turn keeps its candidate hosts with free places (its own
     // providers and, for programmes, its referral-tied hosts) ordered best first: tied hosts,
-    // then the most free places, then the lower index. The queue is sorted by municipality,
-    // so each municipality's candidates are ordered once; taking a place re-files its host.
+    // then the most free places, then the lower index; each request in priority order takes
+    // the first and re-files it. With F free places among the candidates, the first F
+    // requests are served and the others wait, so only those F are put in order (places are
+    // scarce: most of a month's requests for programmes wait).
+    // The free places a municipality's candidates have now bound those they will have when
+    // it is served (places are only taken meanwhile): the requests beyond that bound are set
+    // aside first, in parallel.
+    std::vector<std::ptrdiff_t> bound(munis, 0);
+    parallel_chunks(munis, kMunicipalityChunk, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t m = begin; m < end; ++m) {
+        const auto requests_m = static_cast<std::ptrdiff_t>(first[m + 1] - first[m]);
+        std::int64_t places = 0;  // a host both provider and tied counts twice: still a bound
+        for (const std::uint32_t o : providers[m]) places += free[o];
+        if (r == Resource::Programme) {
+          for (const std::uint32_t o : referral_hosts_[m]) places += free[o];
+        }
+        bound[m] = static_cast<std::ptrdiff_t>(std::min<std::int64_t>(places, requests_m));
+        const auto from = queue.begin() + static_cast<std::ptrdiff_t>(first[m]);
+        if (bound[m] < requests_m) std::nth_element(from, from + bound[m], from + requests_m, served_before);
+      }
+    });
     using Candidate = std::tuple<bool, int, std::uint32_t>;  // (not tied, -free, index): smallest is best
     std::set<Candidate> candidates;
-    std::uint32_t serving = std::numeric_limits<std::uint32_t>::max();
     std::vector<std::uint8_t> tied_mark(n_orgs, 0);
-    const std::vector<std::uint32_t>* marked = nullptr;
-    for (const Request& q : queue) {
-      if (q.municipality != serving) {
-        serving = q.municipality;
-        const std::vector<std::uint32_t>* tied = r == Resource::Programme ? &referral_hosts_[serving] : nullptr;
-        if (marked != nullptr) {
-          for (std::uint32_t o : *marked) tied_mark[o] = 0;
-        }
-        if (tied != nullptr) {
-          for (std::uint32_t o : *tied) tied_mark[o] = 1;
-        }
-        marked = tied;
-        candidates.clear();
-        const std::array<const std::vector<std::uint32_t>*, 2> lists = {&providers[serving], tied};
-        for (const std::vector<std::uint32_t>* list : lists) {
-          if (list == nullptr) continue;
-          for (std::uint32_t o : *list) {
-            if (free[o] > 0) candidates.emplace(tied_mark[o] == 0, -free[o], o);
-          }
+    for (std::size_t m = 0; m < munis; ++m) {
+      const auto begin = queue.begin() + static_cast<std::ptrdiff_t>(first[m]);
+      const auto end = queue.begin() + static_cast<std::ptrdiff_t>(first[m + 1]);
+      if (begin == end) continue;
+      if (r == Resource::Programme) flows_.waiting += (end - begin) - bound[m];  // set aside above
+      const auto in_bound = begin + bound[m];
+      const std::vector<std::uint32_t>* tied = r == Resource::Programme ? &referral_hosts_[m] : nullptr;
+      if (tied != nullptr) {
+        for (std::uint32_t o : *tied) tied_mark[o] = 1;
+      }
+      candidates.clear();
+      const std::array<const std::vector<std::uint32_t>*, 2> lists = {&providers[m], tied};
+      for (const std::vector<std::uint32_t>* list : lists) {
+        if (list == nullptr) continue;
+        for (std::uint32_t o : *list) {
+          if (free[o] > 0) candidates.emplace(tied_mark[o] == 0, -free[o], o);
         }
       }
-      if (candidates.empty()) {
-        if (r == Resource::Programme) ++flows_.waiting;
-        continue;
+      std::int64_t places = 0;
+      for (const Candidate& c : candidates) places -= std::get<1>(c);
+      auto served_end = in_bound;
+      if (places < in_bound - begin) {
+        served_end = begin + static_cast<std::ptrdiff_t>(places);
+        std::nth_element(begin, served_end, in_bound, served_before);
+        if (r == Resource::Programme) flows_.waiting += in_bound - served_end;
       }
-      const std::uint32_t best = std::get<2>(*candidates.begin());
-      candidates.erase(candidates.begin());
-      --free[best];
-      if (free[best] > 0) candidates.emplace(tied_mark[best] == 0, -free[best], best);
-      relocate(world, q.person, state_holding(r), best);
-      switch (r) {
-        case Resource::Programme:
-          ++flows_.entries;
-          break;
-        case Resource::Job:
-          ++(q.priority < 1.0 ? flows_.placements : flows_.direct_hires);
-          people.job_entry_step[q.person] = static_cast<std::int16_t>(step);
-          ++job_entries_by_step_.at(static_cast<std::size_t>(step));
-          break;
-        case Resource::Shelter:
-          ++flows_.shelter_entries;
-          break;
-        case Resource::Flat:
-          ++flows_.flat_entries;
-          break;
+      std::sort(begin, served_end, served_before);
+      for (auto q = begin; q != served_end; ++q) {
+        const std::uint32_t best = std::get<2>(*candidates.begin());  // some place is free
+        candidates.erase(candidates.begin());
+        --free[best];
+        if (free[best] > 0) candidates.emplace(tied_mark[best] == 0, -free[best], best);
+        relocate(world, q->person, state_holding(r), best);
+        switch (r) {
+          case Resource::Programme:
+            ++flows_.entries;
+            break;
+          case Resource::Job:
+            ++(q->priority < 1.0 ? flows_.placements : flows_.direct_hires);
+            people.job_entry_step[q->person] = static_cast<std::int16_t>(step);
+            ++job_entries_by_step_.at(static_cast<std::size_t>(step));
+            break;
+          case Resource::Shelter:
+            ++flows_.shelter_entries;
+            break;
+          case Resource::Flat:
+            ++flows_.flat_entries;
+            break;
+        }
+      }
+      if (tied != nullptr) {
+        for (std::uint32_t o : *tied) tied_mark[o] = 0;
       }
     }
     // Over the operating organisations (the others add no capacity, and only those offering

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "models/reintegration/reintegration.h"
 #include "sim/recorder.h"
@@ -68,6 +71,39 @@ TEST(Reintegration, PlacesAreLimitedAndTheRestWait) {
   EXPECT_EQ(rec.value(0, 0, "people_in_programme"), 50);
   EXPECT_EQ(rec.value(0, 4, "people_in_programme"), 50);
   EXPECT_EQ(rec.value(0, 1, "programme_entries"), 0);  // no place freed up yet
+}
+
+TEST(Reintegration, ThePlacesGoToTheRequestsOfLowestPriority) {
+  // 3,000 people ask for a programme in the first month, two municipalities with 37 and 5
+  // places: in each, those served are exactly the ones whose priority draw (the person's
+  // stream for "reintegration.priority" that month) is among the lowest, as many as places.
+  SpecBuilder b(1);
+  quiet_reintegration(b).param("reintegration.referral_rate", 1.0);
+  b.org("cis", OrgKind::ReintegrationCentre, 30);
+  b.org("ngo", OrgKind::Ngo, 7);
+  b.org("cis_gdynia", OrgKind::ReintegrationCentre, 5, 0, 0, 1);
+  b.people(2000, 0);
+  b.people(1000, 1);
+  const ScenarioSpec spec = b.build();
+  ReplicateRun run(spec, 0, ModuleRegistry::instance());
+  run.advance();
+  const World& w = run.world();
+  const People& people = w.people();
+  for (const std::uint16_t municipality : {std::uint16_t{0}, std::uint16_t{1}}) {
+    const std::size_t places = municipality == 0 ? 37 : 5;
+    std::vector<std::pair<double, std::uint32_t>> drawn;  // (priority, person)
+    std::vector<std::uint32_t> served;
+    for (std::uint32_t i = 0; i < people.size(); ++i) {
+      if (people.municipality[i] != municipality) continue;
+      drawn.emplace_back(w.stream(purpose("reintegration.priority"), i).uniform(), i);
+      if (people.state[i] == PersonState::InProgramme) served.push_back(i);
+    }
+    std::sort(drawn.begin(), drawn.end());
+    std::vector<std::uint32_t> lowest;
+    for (std::size_t k = 0; k < places; ++k) lowest.push_back(drawn[k].second);
+    std::sort(lowest.begin(), lowest.end());
+    EXPECT_EQ(served, lowest) << "municipality " << municipality;
+  }
 }
 
 TEST(Reintegration, CompletersFillOnlyVacantSocialJobsNearby) {

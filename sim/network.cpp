@@ -255,24 +255,25 @@ NetworkSummary summarize(const TieView& view) {
     const std::size_t db = view.degree(b);
     return da != db ? da < db : a < b;
   };
-  std::vector<std::size_t> forward_offsets(n + 1, 0);
+  // Forward rows in one pass: u's row has room for its whole degree, and is filled with its
+  // forward neighbours (in neighbour order) and their count.
+  std::vector<std::size_t> forward_first(n + 1, 0);
+  for (std::uint32_t u = 0; u < n; ++u) forward_first[u + 1] = forward_first[u] + view.degree(u);
+  std::vector<std::uint32_t> forward(forward_first[n]);
+  std::vector<std::uint32_t> forward_count(n);
   parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
     for (auto u = static_cast<std::uint32_t>(begin); u < end; ++u) {
-      std::size_t k = 0;
-      for (const std::uint32_t* v = view.begin(u); v != view.end(u); ++v) k += before(u, *v) ? 1 : 0;
-      forward_offsets[u + 1] = k;
-    }
-  });
-  std::partial_sum(forward_offsets.begin(), forward_offsets.end(), forward_offsets.begin());
-  std::vector<std::uint32_t> forward(forward_offsets[n]);
-  parallel_chunks(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end) {
-    for (auto u = static_cast<std::uint32_t>(begin); u < end; ++u) {
-      std::size_t k = forward_offsets[u];
+      std::uint32_t* row = forward.data() + forward_first[u];
+      std::uint32_t k = 0;
       for (const std::uint32_t* v = view.begin(u); v != view.end(u); ++v) {
-        if (before(u, *v)) forward[k++] = *v;
+        row[k] = *v;
+        k += before(u, *v) ? 1 : 0;
       }
+      forward_count[u] = k;
     }
   });
+  auto forward_begin = [&](std::uint32_t u) { return forward.data() + forward_first[u]; };
+  auto forward_end = [&](std::uint32_t u) { return forward.data() + forward_first[u] + forward_count[u]; };
   struct Counts {
     std::uint64_t triangles = 0;
     std::uint64_t triples = 0;
@@ -283,12 +284,11 @@ NetworkSummary summarize(const TieView& view) {
         for (auto u = static_cast<std::uint32_t>(begin); u < end; ++u) {
           const std::uint64_t d = view.degree(u);
           c.triples += d * (d - (d > 0 ? 1 : 0)) / 2;
-          const std::uint32_t* first = forward.data() + forward_offsets[u];
-          const std::uint32_t* last = forward.data() + forward_offsets[u + 1];
+          const std::uint32_t* first = forward_begin(u);
+          const std::uint32_t* last = forward_end(u);
           for (const std::uint32_t* v = first; v != last; ++v) marked[*v] = 1;
           for (const std::uint32_t* v = first; v != last; ++v) {
-            for (std::size_t k = forward_offsets[*v]; k != forward_offsets[*v + 1]; ++k)
-              c.triangles += marked[forward[k]];
+            for (const std::uint32_t* w = forward_begin(*v); w != forward_end(*v); ++w) c.triangles += marked[*w];
           }
           for (const std::uint32_t* v = first; v != last; ++v) marked[*v] = 0;
         }

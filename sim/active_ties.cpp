@@ -95,20 +95,16 @@ void ActiveTies::rebuild(const OrgGraph& g, int step) {
           std::size_t kept = next_offsets[v];
           ActiveTie* out = ties_.data() + offsets_[v];
           auto keep = [&](Pending p) {
-            const bool in_view = p.start_step <= step && p.end_step > step && source != p.target &&
-                                 alive_[source] != 0 && alive_[p.target] != 0;
+            const bool both_alive = alive_[source] != 0 && alive_[p.target] != 0;
+            const bool in_view =
+                p.start_step <= step && p.end_step > step && counts_in_view(source, p.target, both_alive);
             if (in_view != p.in_view) changed.push_back({source, p.target, in_view ? 1 : -1});
             if (p.end_step <= step) return;
             p.in_view = in_view;
             next_pending_[kept] = p;
             if (p.start_step <= step) {
-              *out++ = ActiveTie{source,
-                                 p.target,
-                                 p.strength,
-                                 p.start_step,
-                                 static_cast<std::uint32_t>(kept),
-                                 p.kind,
-                                 alive_[source] != 0 && alive_[p.target] != 0};
+              *out++ = ActiveTie{source, p.target,  p.strength, p.start_step, static_cast<std::uint32_t>(kept),
+                                 p.kind, both_alive};
             }
             ++kept;
           };

@@ -25,8 +25,13 @@ struct ActiveTie {
   bool both_alive = false;  // both ends are living organisations
 };
 
-// A tie that entered (delta +1) or left (-1) the undirected view of the ties in force
-// (sim/tie_view.h): those in force between two living, distinct organisations.
+// Whether a tie in force counts in the undirected view of the ties in force
+// (sim/tie_view.h): both its ends live and they are distinct organisations.
+constexpr bool counts_in_view(std::uint32_t source, std::uint32_t target, bool both_alive) {
+  return both_alive && source != target;
+}
+
+// A tie that entered (delta +1) or left (-1) the view: see counts_in_view.
 struct ViewChange {
   std::uint32_t source = 0;
   std::uint32_t target = 0;

@@ -32,7 +32,7 @@ void TieView::assign(const World& world) {
       std::uint32_t* row = out_.data() + out_first_[v];
       std::uint32_t k = 0;
       for (const ActiveTie& t : from) {
-        if (t.both_alive && t.source != t.target) row[k++] = t.target;
+        if (counts_in_view(t.source, t.target, t.both_alive)) row[k++] = t.target;
       }
       std::sort(row, row + k);
       out_count_[v] = k;

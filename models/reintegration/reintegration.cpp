@@ -425,8 +425,7 @@ void Reintegration::step(Phase /*phase*/, World& world) {
       const auto begin = queue.begin() + static_cast<std::ptrdiff_t>(first[m]);
       const auto end = queue.begin() + static_cast<std::ptrdiff_t>(first[m + 1]);
       if (begin == end) continue;
-      if (r == Resource::Programme) flows_.waiting += (end - begin) - bound[m];  // set aside above
-      const auto in_bound = begin + bound[m];
+      const auto in_bound = begin + bound[m];  // the requests beyond were set aside above
       const std::vector<std::uint32_t>* tied = r == Resource::Programme ? &referral_hosts_[m] : nullptr;
       if (tied != nullptr) {
         for (std::uint32_t o : *tied) tied_mark[o] = 1;
@@ -445,8 +444,8 @@ void Reintegration::step(Phase /*phase*/, World& world) {
       if (places < in_bound - begin) {
         served_end = begin + static_cast<std::ptrdiff_t>(places);
         std::nth_element(begin, served_end, in_bound, served_before);
-        if (r == Resource::Programme) flows_.waiting += in_bound - served_end;
       }
+      if (r == Resource::Programme) flows_.waiting += end - served_end;
       std::sort(begin, served_end, served_before);
       for (auto q = begin; q != served_end; ++q) {
         const std::uint32_t best = std::get<2>(*candidates.begin());  // some place is free

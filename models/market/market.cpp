@@ -4,11 +4,30 @@
 #include <cmath>
 #include <vector>
 
+#include "sim/parallel.h"
 #include "sim/registry.h"
 
 namespace partnersim::models {
 
 namespace {
+
+// Markets per chunk of the parallel pass: a market reads its municipality's organisations.
+constexpr std::size_t kMarketChunk = 64;
+
+struct Sale {
+  std::uint32_t seller = 0;
+  Grosze amount = 0;
+};
+
+// What one chunk of markets sells, in market order, and its counters.
+struct MarketChunk {
+  std::vector<Sale> sales;
+  Grosze paid = 0;
+  Grosze unmet = 0;
+  Grosze sales_social_economy = 0;
+  std::int64_t sellers = 0;
+  std::int64_t markets_with_sellers = 0;
+};
 
 bool sells_to_customers(OrgKind k) {
   return k == OrgKind::SocialCooperative || k == OrgKind::Business || k == OrgKind::Ngo;
@@ -22,6 +41,9 @@ void Market::configure(const ParamSet& params) {
 
 // One pass per market: each seller gets min(f_i, floor(D a_i / sum a)); what a capped seller
 // cannot serve is lost, not offered to the others (customers do not search further).
+// Markets are independent (a seller sells in its own municipality and sector, and being paid
+// changes no seller's free capacity), so the shares are worked out in parallel and paid in
+// market order.
 void Market::step(Phase /*phase*/, World& world) {
   sales_ = 0;
   unmet_ = 0;
@@ -29,42 +51,60 @@ void Market::step(Phase /*phase*/, World& world) {
   sellers_ = 0;
   markets_with_sellers_ = 0;
   markets_ = 0;
-  if (world.spec().markets.empty()) return;  // no "local customers" account in worlds without markets
+  const auto& markets = world.spec().markets;
+  if (markets.empty()) return;  // no "local customers" account in worlds without markets
   const std::uint32_t customers = world.external_account("local customers");
-  std::vector<std::uint32_t> sellers;
-  std::vector<double> attraction;
-  for (const MarketSpec& m : world.spec().markets) {
-    ++markets_;
-    sellers.clear();
-    attraction.clear();
-    double total = 0.0;
-    for (const std::uint32_t o : world.organisations_in(m.municipality)) {  // index order
-      const Organisation& org = world.org(o);
-      if (!org.operating() || !sells_to_customers(org.kind)) continue;
-      if (org.sector != m.sector) continue;
-      const Grosze free = org.capacity - org.contracted;
-      if (free <= 0) continue;
-      const double a = static_cast<double>(free) * std::pow(static_cast<double>(org.quality), quality_elasticity_);
-      sellers.push_back(o);
-      attraction.push_back(a);
-      total += a;
+  const World& w = world;
+  const auto chunks = parallel_chunk_results<MarketChunk>(
+      markets.size(), kMarketChunk, [&](std::size_t first, std::size_t last, MarketChunk& out) {
+        std::vector<std::uint32_t> sellers;
+        std::vector<double> attraction;
+        for (std::size_t k = first; k < last; ++k) {
+          const MarketSpec& m = markets[k];
+          sellers.clear();
+          attraction.clear();
+          double total = 0.0;
+          for (const std::uint32_t o : w.organisations_in(m.municipality)) {  // index order
+            const Organisation& org = w.org(o);
+            if (!org.operating() || !sells_to_customers(org.kind)) continue;
+            if (org.sector != m.sector) continue;
+            const Grosze free = org.capacity - org.contracted;
+            if (free <= 0) continue;
+            const double a =
+                static_cast<double>(free) * std::pow(static_cast<double>(org.quality), quality_elasticity_);
+            sellers.push_back(o);
+            attraction.push_back(a);
+            total += a;
+          }
+          out.sellers += static_cast<std::int64_t>(sellers.size());
+          if (!sellers.empty()) ++out.markets_with_sellers;
+          Grosze paid = 0;
+          for (std::size_t i = 0; i < sellers.size() && total > 0.0; ++i) {
+            const Organisation& org = w.org(sellers[i]);
+            const Grosze free = org.capacity - org.contracted;
+            const auto share =
+                static_cast<Grosze>(std::floor(static_cast<double>(m.monthly) * (attraction[i] / total)));
+            // Floors keep the sum within D; the last clamp guards against rounding in the ratio.
+            const Grosze amount = std::max(Grosze{0}, std::min({free, share, m.monthly - paid}));
+            if (amount == 0) continue;
+            out.sales.push_back({sellers[i], amount});
+            paid += amount;
+            if (is_social_economy(org.kind)) out.sales_social_economy += amount;
+          }
+          out.paid += paid;
+          out.unmet += m.monthly - paid;
+        }
+      });
+  markets_ = static_cast<std::int64_t>(markets.size());
+  for (const MarketChunk& chunk : chunks) {
+    for (const Sale& sale : chunk.sales) {
+      world.transfer(Account::external(customers), Account::org(sale.seller), sale.amount, Channel::Sales);
     }
-    sellers_ += static_cast<std::int64_t>(sellers.size());
-    if (!sellers.empty()) ++markets_with_sellers_;
-    Grosze paid = 0;
-    for (std::size_t i = 0; i < sellers.size() && total > 0.0; ++i) {
-      Organisation& org = world.org(sellers[i]);
-      const Grosze free = org.capacity - org.contracted;
-      const auto share = static_cast<Grosze>(std::floor(static_cast<double>(m.monthly) * (attraction[i] / total)));
-      // Floors keep the sum within D; the last clamp guards against rounding in the ratio.
-      const Grosze amount = std::max(Grosze{0}, std::min({free, share, m.monthly - paid}));
-      if (amount == 0) continue;
-      world.transfer(Account::external(customers), Account::org(sellers[i]), amount, Channel::Sales);
-      paid += amount;
-      if (is_social_economy(org.kind)) sales_social_economy_ += amount;
-    }
-    sales_ += paid;
-    unmet_ += m.monthly - paid;
+    sales_ += chunk.paid;
+    unmet_ += chunk.unmet;
+    sales_social_economy_ += chunk.sales_social_economy;
+    sellers_ += chunk.sellers;
+    markets_with_sellers_ += chunk.markets_with_sellers;
   }
 }
 

@@ -6,7 +6,9 @@
 #include <string>
 #include <utility>
 
+#include "sim/parallel.h"
 #include "sim/registry.h"
+#include "sim/task_groups.h"
 
 namespace partnersim::models {
 
@@ -23,6 +25,9 @@ bool may_bid(OrgKind k) {
   return k == OrgKind::Business || k == OrgKind::SocialCooperative || k == OrgKind::Ngo ||
          k == OrgKind::ReintegrationCentre;
 }
+
+// Rounds per chunk when finding what each round touches.
+constexpr std::size_t kRoundChunk = 4;
 
 bool founded_by(const World& world, std::uint32_t founder, std::uint32_t org) {
   const OrgGraph& g = world.graph();
@@ -89,22 +94,57 @@ void Procurement::setup(World& /*world*/) {
 void Procurement::step(Phase /*phase*/, World& world) {
   flows_ = {};
   sequence_ = 0;
-  clear_bid_streams();
   pay_and_settle(world);
   const int month = world.clock().month_of(world.step()).month;
   const auto& buyers = world.spec().buyers;
+  tendering_.clear();
+  for (std::uint32_t k = 0; k < buyers.size(); ++k) {
+    if (buyers[k].tender_month == month && world.org(buyers[k].organisation).operating()) tendering_.push_back(k);
+  }
   // Demand still covered by contracts running on from earlier rounds, per buyer and demand.
   // A buyer tenders once a step, and its own round only adds contracts after reading its
   // own coverage, so summing once before the rounds is the same as summing in each.
   covered_.assign(buyers.size(), {});
-  for (std::uint32_t k = 0; k < buyers.size(); ++k) {
-    if (buyers[k].tender_month == month) covered_[k].assign(buyers[k].demand.size(), 0);
-  }
+  for (const std::uint32_t k : tendering_) covered_[k].assign(buyers[k].demand.size(), 0);
   for (const Contract& c : contracts_) {
     if (!covered_[c.buyer_spec].empty()) covered_[c.buyer_spec][c.demand_spec] += c.active_monthly() * kMonthsPerYear;
   }
-  for (std::uint32_t k = 0; k < buyers.size(); ++k) {
-    if (buyers[k].tender_month == month && world.org(buyers[k].organisation).operating()) tender_round(world, k);
+  // The rounds in buyer order, as groups that share no organisation run side by side: each
+  // group's rounds run in order, and their outcomes are replayed in buyer order, so the
+  // result is that of running every round one after another.
+  const std::vector<RoundPlan> plans = plan_rounds(world);
+  std::vector<TenderGroup> groups;
+  for (auto& rounds : groups_sharing_items(plans.size(), world.organisation_count(), [&](std::uint32_t r, auto&&name) {
+         for (const DemandPlan& dp : plans[r].demands) {
+           for (const std::uint32_t o : dp.bidders) name(o);
+           for (const auto& [j, strength] : dp.partners) name(j);
+         }
+         for (const std::uint32_t o : plans[r].founded) name(o);
+       })) {
+    groups.push_back({std::move(rounds), {}});
+  }
+  std::vector<RoundOutcome> outcomes(tendering_.size());
+  bid_stream_of_.resize(world.organisation_count(), -1);
+  parallel_chunks(groups.size(), 1, [&](std::size_t first, std::size_t last) {
+    Workspace& ws = workspaces_.local();
+    for (std::size_t g = first; g < last; ++g) {
+      for (const std::uint32_t position : groups[g].rounds) {
+        Round round{world, tendering_[position], plans[position], ws, groups[g], outcomes[position]};
+        tender_round(round);
+      }
+    }
+  });
+  for (RoundOutcome& outcome : outcomes) {
+    for (RoundEvent& e : outcome.events) world.log(e.kind, e.source, e.target, e.amount, std::move(e.note));
+    for (GraphEdit& edit : outcome.edits) {
+      edit.sequence = sequence_++;
+      world.propose(edit);
+    }
+    for (Contract& c : outcome.contracts) contracts_.push_back(std::move(c));
+    flows_ += outcome.flows;
+  }
+  for (const TenderGroup& group : groups) {
+    for (const auto& [lead, stream] : group.bid_streams) bid_stream_of_[lead] = -1;
   }
 }
 
@@ -166,20 +206,76 @@ void Procurement::pay_and_settle(World& world) {
   contracts_ = std::move(kept);
 }
 
-void Procurement::tender_round(World& world, std::uint32_t k) {
+std::vector<Procurement::RoundPlan> Procurement::plan_rounds(const World& world) const {
+  const auto& buyers = world.spec().buyers;
+  std::vector<RoundPlan> plans(tendering_.size());
+  parallel_chunks(tendering_.size(), kRoundChunk, [&](std::size_t first, std::size_t last) {
+    const OrgGraph& g = world.graph();
+    for (std::size_t r = first; r < last; ++r) {
+      const BuyerSpec& buyer = buyers[tendering_[r]];
+      RoundPlan& plan = plans[r];
+      plan.demands.resize(buyer.demand.size());
+      for (std::size_t d = 0; d < buyer.demand.size(); ++d) {
+        DemandPlan& dp = plan.demands[d];
+        const std::uint32_t sector = buyer.demand[d].sector;
+        dp.partner_offsets.push_back(0);
+        for (const std::uint32_t o : world.organisations_in(world.org(buyer.organisation).municipality)) {
+          const Organisation& org = world.org(o);
+          if (o == buyer.organisation || !org.operating() || !may_bid(org.kind) || org.sector != sector) continue;
+          dp.bidders.push_back(o);
+          // Free capacity only shrinks during the rounds: a bidder without any now never
+          // looks for partners.
+          if (p_.consortia_enabled && is_social_economy(org.kind) && free_capacity(org) > 0) {
+            consortium_partners(world, o, sector, dp.partners);
+          }
+          dp.partner_offsets.push_back(static_cast<std::uint32_t>(dp.partners.size()));
+        }
+      }
+      for (auto e : boost::make_iterator_range(boost::out_edges(buyer.organisation, g))) {
+        if (g[e].kind == TieKind::Founding) plan.founded.push_back(static_cast<std::uint32_t>(boost::target(e, g)));
+      }
+      std::sort(plan.founded.begin(), plan.founded.end());
+      plan.founded.erase(std::unique(plan.founded.begin(), plan.founded.end()), plan.founded.end());
+    }
+  });
+  return plans;
+}
+
+void Procurement::consortium_partners(const World& world, std::uint32_t o, std::uint32_t sector,
+                                      std::vector<std::pair<std::uint32_t, float>>& out) const {
+  const OrgGraph& g = world.graph();
+  const int step = world.step();
+  auto consider = [&](std::uint32_t j, const Tie& t) {
+    if (!t.active_at(step) || t.strength < p_.consortium_min_strength || j == o) return;
+    const Organisation& partner = world.org(j);
+    if (!partner.operating() || !is_social_economy(partner.kind) || partner.sector != sector) return;
+    out.emplace_back(j, t.strength);
+  };
+  for (auto e : boost::make_iterator_range(boost::out_edges(o, g))) {
+    consider(static_cast<std::uint32_t>(boost::target(e, g)), g[e]);
+  }
+  for (auto e : boost::make_iterator_range(boost::in_edges(o, g))) {
+    consider(static_cast<std::uint32_t>(boost::source(e, g)), g[e]);
+  }
+}
+
+void Procurement::tender_round(Round& r) {
+  World& world = r.world;
+  Workspace& ws = r.ws;
+  const std::uint32_t k = r.buyer_spec;
   const BuyerSpec& buyer = world.spec().buyers[k];
   RandomStream lot_rng = world.stream(kLot, k);
   {
     const World& w = world;
     const OrgGraph& g = w.graph();
     const int step = w.step();
-    buyer_trust_.resize(w.organisation_count(), 0.0F);
-    for (std::uint32_t o : buyer_partners_) buyer_trust_[o] = 0.0F;
-    buyer_partners_.clear();
+    ws.buyer_trust.resize(w.organisation_count(), 0.0F);
+    for (std::uint32_t o : ws.buyer_partners) ws.buyer_trust[o] = 0.0F;
+    ws.buyer_partners.clear();
     auto note = [&](std::uint32_t other, const Tie& t) {
       if (!t.active_at(step)) return;
-      if (buyer_trust_[other] == 0.0F) buyer_partners_.push_back(other);
-      buyer_trust_[other] = std::max(buyer_trust_[other], t.strength);
+      if (ws.buyer_trust[other] == 0.0F) ws.buyer_partners.push_back(other);
+      ws.buyer_trust[other] = std::max(ws.buyer_trust[other], t.strength);
     };
     for (auto e : boost::make_iterator_range(boost::out_edges(buyer.organisation, g))) {
       note(static_cast<std::uint32_t>(boost::target(e, g)), g[e]);
@@ -192,25 +288,21 @@ void Procurement::tender_round(World& world, std::uint32_t k) {
     // Demand still covered by contracts running on from earlier rounds is not tendered again.
     const Grosze covered = covered_[k][d];
     Grosze remaining = std::max(Grosze{0}, buyer.demand[d].yearly - covered);
-    direct_orders(world, k, d, remaining);
+    direct_orders(r, d, remaining);
     if (remaining <= 0) continue;
-    // Who may bid for this demand's lots: the same organisations for every lot of the round
-    // (awards change capacities, not who operates), so found once, in index order.
-    local_bidders_.clear();
-    bidder_social_economy_.clear();
-    bidder_free_.clear();
-    bidder_position_.resize(world.organisation_count(), -1);
-    for (const std::uint32_t o : world.organisations_in(world.org(buyer.organisation).municipality)) {
+    // Who may bid for this demand's lots (the plan's bidders), with their free capacity now.
+    const std::vector<std::uint32_t>& bidders = r.plan.demands[d].bidders;
+    ws.bidder_social_economy.clear();
+    ws.bidder_free.clear();
+    ws.bidder_position.resize(world.organisation_count(), -1);
+    for (const std::uint32_t o : bidders) {
       const Organisation& org = world.org(o);
-      if (o != buyer.organisation && org.operating() && may_bid(org.kind) && org.sector == buyer.demand[d].sector) {
-        bidder_position_[o] = static_cast<std::int32_t>(local_bidders_.size());
-        local_bidders_.push_back(o);
-        bidder_social_economy_.push_back(is_social_economy(org.kind) ? 1 : 0);
-        bidder_free_.push_back(free_capacity(org));
-      }
+      ws.bidder_position[o] = static_cast<std::int32_t>(ws.bidder_free.size());
+      ws.bidder_social_economy.push_back(is_social_economy(org.kind) ? 1 : 0);
+      ws.bidder_free.push_back(free_capacity(org));
     }
-    partner_candidates_.resize(local_bidders_.size());
-    partner_candidates_found_.assign(local_bidders_.size(), 0);
+    ws.partner_candidates.resize(bidders.size());
+    ws.partner_candidates_found.assign(bidders.size(), 0);
     // Equal lots of at most lot_size; the few leftover grosze go to the first lots.
     const Grosze n = (remaining + p_.lot_size - 1) / p_.lot_size;
     for (Grosze i = 0; i < n; ++i) {
@@ -223,87 +315,70 @@ void Procurement::tender_round(World& world, std::uint32_t k) {
       const double u_clause = lot_rng.uniform();
       lot.reserved = u_reserved < buyer.reserved_share;
       lot.social_clause = !lot.reserved && u_clause < buyer.social_clause_share;
-      tender_lot(world, lot, static_cast<std::uint32_t>(i + 1), static_cast<std::uint32_t>(n));
+      tender_lot(r, lot, static_cast<std::uint32_t>(i + 1), static_cast<std::uint32_t>(n));
     }
-    for (const std::uint32_t o : local_bidders_) bidder_position_[o] = -1;
-    local_bidders_.clear();
+    for (const std::uint32_t o : bidders) ws.bidder_position[o] = -1;
   }
 }
 
 // Social Economy Act preference: a buyer may order directly from a cooperative it co-founded,
 // up to the limit a year, without a tender.
-void Procurement::direct_orders(World& world, std::uint32_t k, std::uint32_t d, Grosze& remaining) {
-  const BuyerSpec& buyer = world.spec().buyers[k];
+void Procurement::direct_orders(Round& r, std::uint32_t d, Grosze& remaining) {
+  const World& world = r.world;
+  const BuyerSpec& buyer = world.spec().buyers[r.buyer_spec];
   const std::uint32_t sector = buyer.demand[d].sector;
-  // Only organisations the buyer founded qualify: its founding ties, in index order.
-  const OrgGraph& g = world.graph();
-  std::vector<std::uint32_t> founded;
-  for (auto e : boost::make_iterator_range(boost::out_edges(buyer.organisation, g))) {
-    if (g[e].kind == TieKind::Founding) founded.push_back(static_cast<std::uint32_t>(boost::target(e, g)));
-  }
-  std::sort(founded.begin(), founded.end());
-  founded.erase(std::unique(founded.begin(), founded.end()), founded.end());
-  for (const std::uint32_t o : founded) {
+  // Only organisations the buyer founded qualify, in index order.
+  for (const std::uint32_t o : r.plan.founded) {
     if (remaining <= 0) break;
     const Organisation& org = world.org(o);
     if (org.kind != OrgKind::SocialCooperative || !org.operating() || org.sector != sector) continue;
     if (o == buyer.organisation || !founded_by(world, buyer.organisation, o)) continue;
     const Grosze value = std::min({p_.direct_order_limit, remaining, free_capacity(org) * kMonthsPerYear});
     if (value / kMonthsPerYear <= 0) continue;
-    award(world, Lot{k, d, value, false, false}, {o}, true);
+    award(r, Lot{r.buyer_spec, d, value, false, false}, {o}, true);
     remaining -= value;
   }
 }
 
-std::size_t Procurement::collect_bids(const World& world, const Lot& lot) {
+std::size_t Procurement::collect_bids(Round& r, const Lot& lot) {
+  const World& world = r.world;
+  Workspace& ws = r.ws;
   const BuyerSpec& buyer = world.spec().buyers[lot.buyer_spec];
-  const std::uint32_t sector = buyer.demand[lot.demand_spec].sector;
   const Grosze needed = lot.yearly / kMonthsPerYear;
   std::size_t count = 0;
   std::set<std::vector<std::uint32_t>> seen;  // member sets already bidding
-  // The local bidders are operating organisations of the buyer's municipality that may bid
-  // in this sector (none of which an award changes), in index order.
-  for (std::size_t position = 0; position < local_bidders_.size(); ++position) {
-    const bool social_economy = bidder_social_economy_[position] != 0;
+  const DemandPlan& plan = r.plan.demands[lot.demand_spec];
+  for (std::size_t position = 0; position < plan.bidders.size(); ++position) {
+    const bool social_economy = ws.bidder_social_economy[position] != 0;
     if (lot.reserved && !social_economy) continue;
-    const Grosze free = bidder_free_[position];
+    const Grosze free = ws.bidder_free[position];
     // Too small alone, and no consortium to make up for it.
     if (free < needed && (!p_.consortia_enabled || !social_economy || free <= 0)) continue;
-    const std::uint32_t o = local_bidders_[position];
-    if (count == bids_.size()) bids_.emplace_back();
-    Bid& bid = bids_[count];  // kept only if counted below
+    const std::uint32_t o = plan.bidders[position];
+    if (count == ws.bids.size()) ws.bids.emplace_back();
+    Bid& bid = ws.bids[count];  // kept only if counted below
     bid.members.assign(1, o);
     bid.score = 0.0;
     bid.free = free;
     bid.social_economy = social_economy;
     if (bid.free < needed) {
       // Partners: same-sector social-economy organisations tied to the bidder strongly enough,
-      // strongest first (ties: lower index). Ties and who operates do not change during the
-      // round, so they are found once per bidder; free capacity is checked per lot.
-      auto& partners = partner_candidates_[position];
-      if (partner_candidates_found_[position] == 0) {
-        partner_candidates_found_[position] = 1;
-        tied_.clear();
-        const OrgGraph& g = world.graph();
-        auto consider = [&](std::uint32_t j, const Tie& t) {
-          if (!t.active_at(world.step()) || t.strength < p_.consortium_min_strength) return;
-          if (j == o || j == buyer.organisation) return;
-          const Organisation& partner = world.org(j);
-          if (!partner.operating() || !is_social_economy(partner.kind) || partner.sector != sector) return;
-          tied_.emplace_back(j, t.strength);
-        };
-        for (auto e : boost::make_iterator_range(boost::out_edges(o, g))) {
-          consider(static_cast<std::uint32_t>(boost::target(e, g)), g[e]);
-        }
-        for (auto e : boost::make_iterator_range(boost::in_edges(o, g))) {
-          consider(static_cast<std::uint32_t>(boost::source(e, g)), g[e]);
+      // strongest first (ties: lower index), from the plan's ties, put in order once per
+      // bidder; free capacity is checked per lot.
+      auto& partners = ws.partner_candidates[position];
+      if (ws.partner_candidates_found[position] == 0) {
+        ws.partner_candidates_found[position] = 1;
+        ws.tied.clear();
+        for (std::uint32_t t = plan.partner_offsets[position]; t < plan.partner_offsets[position + 1]; ++t) {
+          if (plan.partners[t].first != buyer.organisation) ws.tied.push_back(plan.partners[t]);
         }
         // Each partner once, with its strongest tie, by index; then strongest first.
-        std::sort(tied_.begin(), tied_.end());
+        std::sort(ws.tied.begin(), ws.tied.end());
         partners.clear();
-        for (std::size_t i = 0; i < tied_.size(); ++i) {
-          if (i + 1 < tied_.size() && tied_[i + 1].first == tied_[i].first) continue;  // the last is the strongest
-          partners.emplace_back(tied_[i].second, tied_[i].first);
+        for (std::size_t i = 0; i < ws.tied.size(); ++i) {
+          if (i + 1 < ws.tied.size() && ws.tied[i + 1].first == ws.tied[i].first)
+            continue;  // the last is the strongest
+          partners.emplace_back(ws.tied[i].second, ws.tied[i].first);
         }
         std::stable_sort(partners.begin(), partners.end(),
                          [](const auto& x, const auto& y) { return x.first > y.first; });
@@ -326,52 +401,48 @@ std::size_t Procurement::collect_bids(const World& world, const Lot& lot) {
   return count;
 }
 
-double Procurement::bid_noise(const World& world, std::uint32_t lead) {
-  if (bid_stream_of_.size() < world.organisation_count()) bid_stream_of_.resize(world.organisation_count(), -1);
+double Procurement::bid_noise(Round& r, std::uint32_t lead) {
   std::int32_t& slot = bid_stream_of_[lead];
   if (slot < 0) {
-    slot = static_cast<std::int32_t>(bid_streams_.size());
-    bid_streams_.emplace_back(lead, world.stream(kBid, lead));
+    slot = static_cast<std::int32_t>(r.group.bid_streams.size());
+    r.group.bid_streams.emplace_back(lead, r.world.stream(kBid, lead));
   }
-  return bid_streams_[static_cast<std::size_t>(slot)].second.uniform() - 0.5;
+  return r.group.bid_streams[static_cast<std::size_t>(slot)].second.uniform() - 0.5;
 }
 
-void Procurement::clear_bid_streams() {
-  for (const auto& [lead, stream] : bid_streams_) bid_stream_of_[lead] = -1;
-  bid_streams_.clear();
-}
-
-void Procurement::tender_lot(World& world, const Lot& lot, std::uint32_t lot_number, std::uint32_t lots) {
+void Procurement::tender_lot(Round& r, const Lot& lot, std::uint32_t lot_number, std::uint32_t lots) {
+  const World& world = r.world;
   const BuyerSpec& buyer = world.spec().buyers[lot.buyer_spec];
   const Grosze needed = lot.yearly / kMonthsPerYear;
   if (needed <= 0) return;
-  const std::size_t count = collect_bids(world, lot);
+  const std::size_t count = collect_bids(r, lot);
   const Bid* best = nullptr;
-  for (Bid& bid : std::span<Bid>(bids_).first(count)) {
-    if (bid.members.size() > 1) ++flows_.consortium_bids;
+  for (Bid& bid : std::span<Bid>(r.ws.bids).first(count)) {
+    if (bid.members.size() > 1) ++r.out.flows.consortium_bids;
     float trust = 0.0F;
-    for (std::uint32_t m : bid.members) trust = std::max(trust, buyer_trust_[m]);
+    for (std::uint32_t m : bid.members) trust = std::max(trust, r.ws.buyer_trust[m]);
     const double price_factor = bid.social_economy ? 1.0 + p_.cooperative_price_premium : 1.0;
     const double capacity_fit =
         std::min(1.0, static_cast<double>(bid.free) / static_cast<double>(needed));  // 1 for every valid bid
     bid.score = p_.w_price / price_factor + p_.w_trust * trust + p_.w_capacity * capacity_fit +
                 (lot.social_clause && bid.social_economy ? p_.social_clause_bonus : 0.0) +
-                p_.noise_sd * bid_noise(world, bid.members.front());
+                p_.noise_sd * bid_noise(r, bid.members.front());
     // Bids come in lead-index order, so keeping the first of equal scores favours the lower lead.
     if (best == nullptr || bid.score > best->score) best = &bid;
   }
   if (best == nullptr) {
-    ++flows_.lots_unawarded;
-    world.log("lot_unawarded", buyer.organisation, kNoOrganisation, lot.yearly,
-              world.spec().sectors.at(buyer.demand[lot.demand_spec].sector) + " lot " + std::to_string(lot_number) +
-                  "/" + std::to_string(lots));
+    ++r.out.flows.lots_unawarded;
+    r.out.events.push_back({"lot_unawarded", buyer.organisation, kNoOrganisation, lot.yearly,
+                            world.spec().sectors.at(buyer.demand[lot.demand_spec].sector) + " lot " +
+                                std::to_string(lot_number) + "/" + std::to_string(lots)});
     return;
   }
-  if (best->members.size() > 1) ++flows_.consortia_won;
-  award(world, lot, best->members, false);
+  if (best->members.size() > 1) ++r.out.flows.consortia_won;
+  award(r, lot, best->members, false);
 }
 
-void Procurement::award(World& world, const Lot& lot, std::vector<std::uint32_t> members, bool direct) {
+void Procurement::award(Round& r, const Lot& lot, std::vector<std::uint32_t> members, bool direct) {
+  World& world = r.world;
   const BuyerSpec& buyer = world.spec().buyers[lot.buyer_spec];
   const int step = world.step();
   const Grosze monthly = lot.yearly / kMonthsPerYear;
@@ -391,12 +462,13 @@ void Procurement::award(World& world, const Lot& lot, std::vector<std::uint32_t>
   c.reserved = lot.reserved;
   c.social_clause = lot.social_clause;
   c.direct = direct;
+  std::vector<std::int32_t>& position = r.ws.bidder_position;
   for (std::size_t i = 0; i < members.size(); ++i) {
     c.parts.push_back({members[i], shares[i], true});
     Organisation& member = world.org(members[i]);
     member.contracted += shares[i];
-    if (members[i] < bidder_position_.size() && bidder_position_[members[i]] >= 0) {
-      bidder_free_[static_cast<std::size_t>(bidder_position_[members[i]])] = free_capacity(member);
+    if (members[i] < position.size() && position[members[i]] >= 0) {
+      r.ws.bidder_free[static_cast<std::size_t>(position[members[i]])] = free_capacity(member);
     }
   }
 
@@ -404,8 +476,7 @@ void Procurement::award(World& world, const Lot& lot, std::vector<std::uint32_t>
   const std::uint64_t proposer = (kModuleSlot << 40) | buyer.organisation;
   const auto strength = static_cast<float>(p_.contract_tie_strength);
   auto propose = [&](std::uint32_t a, std::uint32_t b, TieKind kind) {
-    world.propose(
-        GraphEdit{GraphEdit::Type::AddTie, proposer, sequence_++, a, b, Tie{kind, strength, step, c.end_step}});
+    r.out.edits.push_back(GraphEdit{GraphEdit::Type::AddTie, proposer, 0, a, b, Tie{kind, strength, step, c.end_step}});
   };
   for (std::uint32_t m : members) propose(buyer.organisation, m, TieKind::Contract);
   for (std::size_t i = 0; i < members.size(); ++i) {
@@ -418,14 +489,15 @@ void Procurement::award(World& world, const Lot& lot, std::vector<std::uint32_t>
   if (lot.reserved) note += "; reserved";
   if (lot.social_clause) note += "; social clause";
   if (members.size() > 1) note += "; consortium of " + std::to_string(members.size());
-  world.log("contract_awarded", buyer.organisation, members.front(), total, std::move(note));
+  r.out.events.push_back({"contract_awarded", buyer.organisation, members.front(), total, std::move(note)});
 
-  ++flows_.awarded;
-  flows_.value_awarded += total;
-  if (lot.social_clause) flows_.social_clause_value += total;
-  if (lot.reserved) flows_.reserved_value += total;
-  if (direct) flows_.direct_value += total;
-  contracts_.push_back(std::move(c));
+  ProcurementFlows& flows = r.out.flows;
+  ++flows.awarded;
+  flows.value_awarded += total;
+  if (lot.social_clause) flows.social_clause_value += total;
+  if (lot.reserved) flows.reserved_value += total;
+  if (direct) flows.direct_value += total;
+  r.out.contracts.push_back(std::move(c));
 }
 
 void Procurement::observe(const World& /*world*/, std::span<double> out) const {
@@ -543,7 +615,6 @@ void Procurement::restore_state(StateReader& in) {
   }
   in.get(flows_);
   in.get(sequence_);
-  clear_bid_streams();
 }
 
 }  // namespace partnersim::models

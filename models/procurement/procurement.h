@@ -6,7 +6,11 @@
 // commit the winners' capacity and pay monthly from the buyer's cash.
 #pragma once
 
+#include <tbb/enumerable_thread_specific.h>
+
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -66,6 +70,21 @@ struct ProcurementFlows {
   std::int64_t consortium_bids = 0;
   std::int64_t consortia_won = 0;
   std::int64_t lots_unawarded = 0;
+
+  ProcurementFlows& operator+=(const ProcurementFlows& o) {
+    awarded += o.awarded;
+    value_awarded += o.value_awarded;
+    social_clause_value += o.social_clause_value;
+    reserved_value += o.reserved_value;
+    direct_value += o.direct_value;
+    payments += o.payments;
+    payments_social_economy += o.payments_social_economy;
+    payments_missed += o.payments_missed;
+    consortium_bids += o.consortium_bids;
+    consortia_won += o.consortia_won;
+    lots_unawarded += o.lots_unawarded;
+    return *this;
+  }
 };
 
 class Procurement final : public Module {
@@ -93,44 +112,98 @@ class Procurement final : public Module {
     bool reserved = false;
     bool social_clause = false;
   };
+  // Scratch of one tender round, kept per thread from round to round so that the arrays
+  // indexed by organisation are allocated once.
+  struct Workspace {
+    // Per local bidder of the demand (the plan's positions), so that a lot's scan of the bidders reads compact
+    // arrays instead of each bidder's record: whether it is of the social economy, and its
+    // free capacity (kept up to date by award through bidder_position, -1 for others).
+    std::vector<std::uint8_t> bidder_social_economy;
+    std::vector<Grosze> bidder_free;
+    std::vector<std::int32_t> bidder_position;
+    // The strongest tie in force between the buyer and each organisation (0 when none), and
+    // which organisations are set. The graph does not change during the phase (awards
+    // propose ties for Rewire), so one pass over the buyer's ties serves every lot.
+    std::vector<float> buyer_trust;
+    std::vector<std::uint32_t> buyer_partners;
+    // Per local bidder: its possible consortium partners, strongest tie first (lower index
+    // on equal strength), found on first need.
+    std::vector<std::vector<std::pair<float, std::uint32_t>>> partner_candidates;
+    std::vector<std::uint8_t> partner_candidates_found;
+    std::vector<std::pair<std::uint32_t, float>> tied;  // one bidder's qualifying ties
+    std::vector<Bid> bids;                              // this lot's bids, collect_bids' count of them
+  };
+  // Who may take part in a round, found for all rounds before any runs (none of it changes
+  // during the phase): per demand, the local bidders (operating organisations of the buyer's
+  // municipality that bid in the sector, in index order) and, for those of the social economy
+  // with free capacity, the ties to possible consortium partners; and the organisations the
+  // buyer founded (direct orders), sorted. It also bounds what the round may touch.
+  struct DemandPlan {
+    std::vector<std::uint32_t> bidders;
+    std::vector<std::uint32_t> partner_offsets;  // bidder i's ties: partners[offsets[i], offsets[i+1])
+    std::vector<std::pair<std::uint32_t, float>> partners;
+  };
+  struct RoundPlan {
+    std::vector<DemandPlan> demands;
+    std::vector<std::uint32_t> founded;
+  };
+  // What a tender round does to the world besides committing capacity, replayed after all
+  // rounds in buyer order, so that the events, proposals and contracts come out in the order
+  // of rounds run one after another.
+  struct RoundEvent {
+    std::string_view kind;
+    std::uint32_t source = kNoOrganisation;
+    std::uint32_t target = kNoOrganisation;
+    Grosze amount = 0;
+    std::string note;
+  };
+  struct RoundOutcome {
+    std::vector<RoundEvent> events;
+    std::vector<GraphEdit> edits;  // numbered when replayed
+    std::vector<Contract> contracts;
+    ProcurementFlows flows;
+  };
+  // Rounds that may touch the same organisations, run one after another in buyer order;
+  // rounds of different groups touch none in common and run in parallel.
+  struct TenderGroup {
+    std::vector<std::uint32_t> rounds;  // positions in tendering_
+    // Successive bids of a lead draw on its stream; a lead bids in one group only.
+    std::vector<std::pair<std::uint32_t, RandomStream>> bid_streams;
+  };
+  // One round at work: its world, its thread's scratch, its group and what it records.
+  struct Round {
+    World& world;
+    std::uint32_t buyer_spec;
+    const RoundPlan& plan;
+    Workspace& ws;
+    TenderGroup& group;
+    RoundOutcome& out;
+  };
 
   void pay_and_settle(World& world);
-  void tender_round(World& world, std::uint32_t k);
-  void direct_orders(World& world, std::uint32_t k, std::uint32_t d, Grosze& remaining);
-  void tender_lot(World& world, const Lot& lot, std::uint32_t lot_number, std::uint32_t lots);
-  // Fills bids_ (reused, so its members keep their memory) and returns how many it holds.
-  std::size_t collect_bids(const World& world, const Lot& lot);
-  void award(World& world, const Lot& lot, std::vector<std::uint32_t> members, bool direct);
-  double bid_noise(const World& world, std::uint32_t lead);
-  void clear_bid_streams();
+  [[nodiscard]] std::vector<RoundPlan> plan_rounds(const World& world) const;
+  void tender_round(Round& r);
+  void direct_orders(Round& r, std::uint32_t d, Grosze& remaining);
+  void tender_lot(Round& r, const Lot& lot, std::uint32_t lot_number, std::uint32_t lots);
+  // Fills ws.bids (reused, so its members keep their memory) and returns how many it holds.
+  std::size_t collect_bids(Round& r, const Lot& lot);
+  void award(Round& r, const Lot& lot, std::vector<std::uint32_t> members, bool direct);
+  double bid_noise(Round& r, std::uint32_t lead);
+  // Organisations tied strongly enough to `o` to join its consortium in a sector, as
+  // (organisation, tie strength), one entry per qualifying tie, appended in tie order.
+  void consortium_partners(const World& world, std::uint32_t o, std::uint32_t sector,
+                           std::vector<std::pair<std::uint32_t, float>>& out) const;
 
   ProcurementParams p_;
   std::vector<Contract> contracts_;
-  std::vector<std::uint32_t> local_bidders_;  // this tender round and demand: who may bid
-  // Per local bidder (same positions), so that a lot's scan of the bidders reads compact
-  // arrays instead of each bidder's record: whether it is of the social economy, and its
-  // free capacity (kept up to date by award through bidder_position_, -1 for others).
-  std::vector<std::uint8_t> bidder_social_economy_;
-  std::vector<Grosze> bidder_free_;
-  std::vector<std::int32_t> bidder_position_;
-  // This tender round: the strongest tie in force between the buyer and each organisation
-  // (0 when none), and which organisations are set. The graph does not change during the
-  // phase (awards propose ties for Rewire), so one pass over the buyer's ties serves every lot.
-  std::vector<float> buyer_trust_;
-  // This tender round and demand, per local bidder (same positions): its possible consortium
-  // partners, strongest tie first (lower index on equal strength), found on first need.
-  std::vector<std::vector<std::pair<float, std::uint32_t>>> partner_candidates_;
-  std::vector<std::uint8_t> partner_candidates_found_;
-  std::vector<std::pair<std::uint32_t, float>> tied_;  // scratch: one bidder's qualifying ties
-  std::vector<std::uint32_t> buyer_partners_;
   std::vector<std::vector<Grosze>> covered_;  // this step, per buyer tendering now and demand: still contracted
+  std::vector<std::uint32_t> tendering_;      // this step: the buyers (spec indices) that tender, in order
   ProcurementFlows flows_;
   std::uint32_t sequence_ = 0;  // graph proposals made this step
-  // Per lead, this step: successive bids draw on its stream. bid_stream_of_[lead] is its
-  // place in bid_streams_ (-1: none yet); reset for this step's leads only.
+  // Per lead, this step: its place in its group's bid_streams (-1: none yet); reset after
+  // the rounds for this step's leads only.
   std::vector<std::int32_t> bid_stream_of_;
-  std::vector<std::pair<std::uint32_t, RandomStream>> bid_streams_;
-  std::vector<Bid> bids_;  // this lot's bids, first collect_bids' count of them
+  tbb::enumerable_thread_specific<Workspace> workspaces_;
 };
 
 ModuleInfo procurement_module_info();

@@ -1,6 +1,7 @@
 #include "sim/world.h"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 #include "sim/parallel.h"
@@ -92,7 +93,7 @@ World::World(const ScenarioSpec& spec, std::uint32_t replicate)
     if (p.state == PersonState::Shelter) graph_[p.placement].shelter_residents += static_cast<int>(p.count);
     if (p.state == PersonState::TrainingFlat) graph_[p.placement].flat_residents += static_cast<int>(p.count);
   }
-  flows_.clear();  // opening balances are not flows of step 0
+  clear_flows();  // opening balances are not flows of step 0
 }
 
 void World::set_param(const std::string& full_name, double value) {
@@ -118,10 +119,12 @@ void World::transfer(Account from, Account to, Grosze amount, Channel channel) {
   balance(from) -= amount;
   balance(to) += amount;
   auto account_class_index = [this](Account a) {
-    return a.type == Account::Type::Organisation ? static_cast<std::uint32_t>(graph_[a.index].kind)
-                                                 : static_cast<std::uint32_t>(kOrgKindCount) + a.index;
+    return a.type == Account::Type::Organisation ? static_cast<std::size_t>(graph_[a.index].kind)
+                                                 : kOrgKindCount + a.index;
   };
-  flows_[{account_class_index(from), account_class_index(to), channel}] += amount;
+  if (flow_classes_ != kOrgKindCount + external_names_.size()) widen_flows();
+  flows_[(account_class_index(from) * flow_classes_ + account_class_index(to)) * kChannelCount +
+         static_cast<std::size_t>(channel)] += amount;
   if (to.type != Account::Type::Organisation) return;
   auto& revenue = graph_[to.index].revenue;
   switch (channel) {
@@ -151,15 +154,29 @@ std::string_view World::account_class(Account a) const {
                                                : std::string_view(external_names_.at(a.index));
 }
 
+void World::widen_flows() {
+  const std::size_t classes = kOrgKindCount + external_names_.size();
+  std::vector<Grosze> wider(classes * classes * kChannelCount, 0);
+  for (std::size_t i = 0; i < flows_.size(); ++i) {
+    const std::size_t pair = i / kChannelCount;
+    wider[((pair / flow_classes_) * classes + pair % flow_classes_) * kChannelCount + i % kChannelCount] = flows_[i];
+  }
+  flows_ = std::move(wider);
+  flow_classes_ = classes;
+}
+
 std::vector<LedgerFlow> World::ledger_flows() const {
   std::vector<LedgerFlow> out;
-  out.reserve(flows_.size());
-  auto label = [this](std::uint32_t c) {
+  auto label = [this](std::size_t c) {
     return c < kOrgKindCount ? name_of(static_cast<OrgKind>(c))
                              : std::string_view(external_names_.at(c - kOrgKindCount));
   };
-  for (const auto& [key, amount] : flows_) {
-    out.push_back(LedgerFlow{label(std::get<0>(key)), label(std::get<1>(key)), std::get<2>(key), amount});
+  // By source, sink and channel, as the table is laid out.
+  for (std::size_t i = 0; i < flows_.size(); ++i) {
+    if (flows_[i] == 0) continue;
+    const std::size_t pair = i / kChannelCount;
+    out.push_back(LedgerFlow{label(pair / flow_classes_), label(pair % flow_classes_),
+                             static_cast<Channel>(i % kChannelCount), flows_[i]});
   }
   return out;
 }
@@ -278,7 +295,7 @@ std::size_t World::active_tie_count() const { return active_ties().size(); }
 void World::begin_step(int step) {
   step_ = step;
   active_ties_.changed();  // ties start and end by date, organisations open and close
-  flows_.clear();
+  clear_flows();
   // Revenue is cleared and the organisations dated to open or close now are found in
   // parallel; they then open and close in index order (opening or closing one changes no
   // other's dates or state, so the same ones are found as by one sequential pass).
@@ -427,7 +444,7 @@ void World::restore_state(StateReader& in) {
   params_ = std::move(params);
   events_.clear();
   edits_.clear();
-  flows_.clear();
+  clear_flows();
 }
 
 }  // namespace partnersim

@@ -6,11 +6,9 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <map>
 #include <span>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -211,9 +209,14 @@ class World {
   std::vector<Grosze> external_balance_;
   std::vector<LoggedEvent> events_;
   tbb::concurrent_vector<GraphEdit> edits_;
-  // Flows of the month keyed by (source class, sink class, channel); classes below
-  // kOrgKindCount are organisation kinds, the rest outside accounts.
-  std::map<std::tuple<std::uint32_t, std::uint32_t, Channel>, Grosze> flows_;
+  // Flows of the month per (source class, sink class, channel), a flat table indexed
+  // (source * flow_classes_ + sink) * kChannelCount + channel: a transfer's cost is an add,
+  // not a search. Classes below kOrgKindCount are organisation kinds, the rest outside
+  // accounts; an entry of zero is a flow not made (transfers move positive amounts).
+  std::vector<Grosze> flows_;
+  std::size_t flow_classes_ = 0;
+  void clear_flows() { std::fill(flows_.begin(), flows_.end(), Grosze{0}); }
+  void widen_flows();  // to the current number of classes, keeping the entries
   std::vector<Pact> pacts_;
   std::vector<std::pair<int, int>> programme_windows_;
   mutable ActiveTies active_ties_;

@@ -66,6 +66,11 @@ World::World(const ScenarioSpec& spec, std::uint32_t replicate)
   for (const auto& o : spec.organisations) municipalities = std::max<std::size_t>(municipalities, o.municipality + 1);
   by_municipality_ =
       group_organisations(spec, municipalities, [](const OrganisationSpec& o) { return o.municipality; });
+  place_sectors_ = std::max<std::size_t>(1, spec.sectors.size());
+  for (const auto& o : spec.organisations) place_sectors_ = std::max<std::size_t>(place_sectors_, o.sector + 1);
+  by_place_and_sector_ = group_organisations(spec, municipalities * place_sectors_, [this](const OrganisationSpec& o) {
+    return static_cast<std::size_t>(o.municipality) * place_sectors_ + o.sector;
+  });
   by_kind_ = group_organisations(spec, kOrgKindCount,
                                  [](const OrganisationSpec& o) { return static_cast<std::size_t>(o.kind); });
   for (std::uint32_t v = 0; v < spec.organisations.size(); ++v) {
@@ -146,6 +151,19 @@ void World::transfer(Account from, Account to, Grosze amount, Channel channel) {
       break;
     default:
       break;
+  }
+}
+
+void World::pay_each(Account from, std::span<const Payment> payments, Channel channel) {
+  constexpr std::size_t kAhead = 8;  // enough to cover a memory access at this loop's pace
+  for (std::size_t i = 0; i < payments.size(); ++i) {
+    if (i + kAhead < payments.size()) {
+      const Organisation& ahead = graph_[payments[i + kAhead].organisation];
+      __builtin_prefetch(&ahead.kind, 0);
+      __builtin_prefetch(&ahead.cash, 1);
+      __builtin_prefetch(&ahead.revenue, 1);
+    }
+    transfer(from, Account::org(payments[i].organisation), payments[i].amount, channel);
   }
 }
 

@@ -115,6 +115,11 @@ class World {
   [[nodiscard]] std::span<const std::uint32_t> organisations_in(std::uint32_t m) const {
     return by_municipality_.group(m);
   }
+  // Those of them in one sector (sectors never change during a run): the sellers and
+  // bidders of one local market or tender, found without visiting the other sectors'.
+  [[nodiscard]] std::span<const std::uint32_t> organisations_in(std::uint32_t m, std::uint32_t sector) const {
+    return by_place_and_sector_.group(static_cast<std::size_t>(m) * place_sectors_ + sector);
+  }
   // Organisations of one kind, in index order: the candidates of passes that concern one
   // kind (kinds never change during a run), so such a pass need not visit every vertex.
   [[nodiscard]] std::span<const std::uint32_t> organisations_of(OrgKind kind) const {
@@ -138,6 +143,14 @@ class World {
   // Moves money and records the flow; credits the recipient's revenue of the month when the
   // channel is income (sales, contracts, grants, subsidies).
   void transfer(Account from, Account to, Grosze amount, Channel channel);
+  // The same as transfer(from, Account::org(p.organisation), p.amount, channel) for each
+  // payment in order, for long lists of payments to organisations scattered in memory: the
+  // records of those a few places ahead are fetched while the current one is paid.
+  struct Payment {
+    std::uint32_t organisation = 0;
+    Grosze amount = 0;
+  };
+  void pay_each(Account from, std::span<const Payment> payments, Channel channel);
   [[nodiscard]] Grosze money_total() const;                    // zero whenever the ledger balances
   [[nodiscard]] std::vector<LedgerFlow> ledger_flows() const;  // this month's, in a fixed order
   [[nodiscard]] std::string_view account_class(Account a) const;
@@ -201,6 +214,8 @@ class World {
   int step_ = -1;
   OrgGraph graph_;
   OrganisationGroups by_municipality_;
+  OrganisationGroups by_place_and_sector_;  // by municipality * place_sectors_ + sector
+  std::size_t place_sectors_ = 1;
   OrganisationGroups by_kind_;
   People people_;
   ParamSet params_;

@@ -14,14 +14,9 @@ namespace {
 // Markets per chunk of the parallel pass: a market reads its municipality's organisations.
 constexpr std::size_t kMarketChunk = 64;
 
-struct Sale {
-  std::uint32_t seller = 0;
-  Grosze amount = 0;
-};
-
 // What one chunk of markets sells, in market order, and its counters.
 struct MarketChunk {
-  std::vector<Sale> sales;
+  std::vector<World::Payment> sales;
   Grosze paid = 0;
   Grosze unmet = 0;
   Grosze sales_social_economy = 0;
@@ -64,10 +59,9 @@ void Market::step(Phase /*phase*/, World& world) {
           sellers.clear();
           attraction.clear();
           double total = 0.0;
-          for (const std::uint32_t o : w.organisations_in(m.municipality)) {  // index order
+          for (const std::uint32_t o : w.organisations_in(m.municipality, m.sector)) {  // index order
             const Organisation& org = w.org(o);
             if (!org.operating() || !sells_to_customers(org.kind)) continue;
-            if (org.sector != m.sector) continue;
             const Grosze free = org.capacity - org.contracted;
             if (free <= 0) continue;
             const double a =
@@ -97,9 +91,7 @@ void Market::step(Phase /*phase*/, World& world) {
       });
   markets_ = static_cast<std::int64_t>(markets.size());
   for (const MarketChunk& chunk : chunks) {
-    for (const Sale& sale : chunk.sales) {
-      world.transfer(Account::external(customers), Account::org(sale.seller), sale.amount, Channel::Sales);
-    }
+    world.pay_each(Account::external(customers), chunk.sales, Channel::Sales);
     sales_ += chunk.paid;
     unmet_ += chunk.unmet;
     sales_social_economy_ += chunk.sales_social_economy;

@@ -219,9 +219,9 @@ std::vector<Procurement::RoundPlan> Procurement::plan_rounds(const World& world)
         DemandPlan& dp = plan.demands[d];
         const std::uint32_t sector = buyer.demand[d].sector;
         dp.partner_offsets.push_back(0);
-        for (const std::uint32_t o : world.organisations_in(world.org(buyer.organisation).municipality)) {
+        for (const std::uint32_t o : world.organisations_in(world.org(buyer.organisation).municipality, sector)) {
           const Organisation& org = world.org(o);
-          if (o == buyer.organisation || !org.operating() || !may_bid(org.kind) || org.sector != sector) continue;
+          if (o == buyer.organisation || !org.operating() || !may_bid(org.kind)) continue;
           dp.bidders.push_back(o);
           // Free capacity only shrinks during the rounds: a bidder without any now never
           // looks for partners.

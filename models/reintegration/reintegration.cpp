@@ -367,16 +367,20 @@ void Reintegration::step(Phase /*phase*/, World& world) {
   const auto n_orgs = static_cast<std::uint32_t>(world.organisation_count());
   const std::size_t munis = world.spec().municipalities.size();
   // Who offers each resource: operating organisations with places of that kind, in index
-  // order. Neither changes while places are offered, so one pass over the organisations
-  // (large records) serves the four resources.
-  using Offering = std::array<std::vector<std::uint32_t>, kResourceCount>;
+  // order, with their municipality. Neither changes while places are offered, so one pass
+  // over the organisations (large records) serves the four resources.
+  struct Offer {
+    std::uint32_t organisation = 0;
+    std::uint32_t municipality = 0;
+  };
+  using Offering = std::array<std::vector<Offer>, kResourceCount>;
   const auto offers =
       parallel_chunk_results<Offering>(n_orgs, kOrgRowChunk, [&](std::size_t begin, std::size_t end, Offering& out) {
         for (auto o = static_cast<std::uint32_t>(begin); o < end; ++o) {
           const Organisation& org = w.org(o);
           if (!org.operating()) continue;
           for (Resource r : {Resource::Programme, Resource::Job, Resource::Flat, Resource::Shelter}) {
-            if (capacity(org, r) != 0) out[idx(r)].push_back(o);
+            if (capacity(org, r) != 0) out[idx(r)].push_back({o, org.municipality});
           }
         }
       });
@@ -386,13 +390,34 @@ void Reintegration::step(Phase /*phase*/, World& world) {
       offering[r].insert(offering[r].end(), part[r].begin(), part[r].end());
   }
   for (Resource r : {Resource::Programme, Resource::Job, Resource::Flat, Resource::Shelter}) {
-    std::vector<std::vector<std::uint32_t>> providers(munis);
+    const std::vector<Offer>& offered = offering[idx(r)];
+    // Places and free places of each provider as this resource's turn comes (serving an
+    // earlier one can free places of this one: people leave shelters for flats), read in
+    // parallel; places do not change while they are offered.
     std::vector<int> free(n_orgs, 0);
-    for (const std::uint32_t o : offering[idx(r)]) {
-      const Organisation& org = world.org(o);
-      providers[org.municipality].push_back(o);
-      free[o] = std::max(0, capacity(org, r) - occupancy(world.org(o), r));
+    const auto places_parts = parallel_chunk_results<std::int64_t>(
+        offered.size(), kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::int64_t& places) {
+          for (std::size_t i = begin; i < end; ++i) {
+            const Organisation& org = w.org(offered[i].organisation);
+            places += capacity(org, r);
+            free[offered[i].organisation] = std::max(0, capacity(org, r) - occupancy(org, r));
+          }
+        });
+    capacity_[idx(r)] = 0;
+    for (const std::int64_t places : places_parts) capacity_[idx(r)] += places;  // integers: exact in any order
+    // Providers per municipality, in index order: providers[provider_first[m], provider_first[m + 1]).
+    std::vector<std::size_t> provider_first(munis + 1, 0);
+    for (const Offer& f : offered) ++provider_first[f.municipality + 1];
+    std::partial_sum(provider_first.begin(), provider_first.end(), provider_first.begin());
+    std::vector<std::uint32_t> providers(offered.size());
+    {
+      std::vector<std::size_t> next(provider_first.begin(), provider_first.end() - 1);
+      for (const Offer& f : offered) providers[next[f.municipality]++] = f.organisation;
     }
+    auto providers_in = [&](std::size_t m) {
+      return std::span<const std::uint32_t>(providers).subspan(provider_first[m],
+                                                               provider_first[m + 1] - provider_first[m]);
+    };
     auto& queue = requests[idx(r)];
     const std::vector<std::size_t> first = file_by_municipality(queue, munis);
     // Each municipality in turn keeps its candidate hosts with free places (its own
@@ -409,7 +434,7 @@ void Reintegration::step(Phase /*phase*/, World& world) {
       for (std::size_t m = begin; m < end; ++m) {
         const auto requests_m = static_cast<std::ptrdiff_t>(first[m + 1] - first[m]);
         std::int64_t places = 0;  // a host both provider and tied counts twice: still a bound
-        for (const std::uint32_t o : providers[m]) places += free[o];
+        for (const std::uint32_t o : providers_in(m)) places += free[o];
         if (r == Resource::Programme) {
           for (const std::uint32_t o : referral_hosts_[m]) places += free[o];
         }
@@ -426,15 +451,13 @@ void Reintegration::step(Phase /*phase*/, World& world) {
       const auto end = queue.begin() + static_cast<std::ptrdiff_t>(first[m + 1]);
       if (begin == end) continue;
       const auto in_bound = begin + bound[m];  // the requests beyond were set aside above
-      const std::vector<std::uint32_t>* tied = r == Resource::Programme ? &referral_hosts_[m] : nullptr;
-      if (tied != nullptr) {
-        for (std::uint32_t o : *tied) tied_mark[o] = 1;
-      }
+      const std::span<const std::uint32_t> tied = r == Resource::Programme
+                                                      ? std::span<const std::uint32_t>(referral_hosts_[m])
+                                                      : std::span<const std::uint32_t>();
+      for (std::uint32_t o : tied) tied_mark[o] = 1;
       candidates.clear();
-      const std::array<const std::vector<std::uint32_t>*, 2> lists = {&providers[m], tied};
-      for (const std::vector<std::uint32_t>* list : lists) {
-        if (list == nullptr) continue;
-        for (std::uint32_t o : *list) {
+      for (const std::span<const std::uint32_t> list : {providers_in(m), tied}) {
+        for (std::uint32_t o : list) {
           if (free[o] > 0) candidates.emplace(tied_mark[o] == 0, -free[o], o);
         }
       }
@@ -470,18 +493,12 @@ void Reintegration::step(Phase /*phase*/, World& world) {
             break;
         }
       }
-      if (tied != nullptr) {
-        for (std::uint32_t o : *tied) tied_mark[o] = 0;
-      }
+      for (std::uint32_t o : tied) tied_mark[o] = 0;
     }
     // Over the operating organisations (the others add no capacity, and only those offering
     // places have free ones).
-    capacity_[idx(r)] = 0;
     vacant_[idx(r)] = 0;
-    for (const std::uint32_t o : offering[idx(r)]) {
-      capacity_[idx(r)] += capacity(world.org(o), r);
-      vacant_[idx(r)] += free[o];
-    }
+    for (const Offer& f : offered) vacant_[idx(r)] += free[f.organisation];
   }
 
   using Employed = std::array<std::int64_t, 3>;

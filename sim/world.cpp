@@ -155,14 +155,8 @@ void World::transfer(Account from, Account to, Grosze amount, Channel channel) {
 }
 
 void World::pay_each(Account from, std::span<const Payment> payments, Channel channel) {
-  constexpr std::size_t kAhead = 8;  // enough to cover a memory access at this loop's pace
   for (std::size_t i = 0; i < payments.size(); ++i) {
-    if (i + kAhead < payments.size()) {
-      const Organisation& ahead = graph_[payments[i + kAhead].organisation];
-      __builtin_prefetch(&ahead.kind, 0);
-      __builtin_prefetch(&ahead.cash, 1);
-      __builtin_prefetch(&ahead.revenue, 1);
-    }
+    if (i + kPrefetchAhead < payments.size()) prefetch_org(payments[i + kPrefetchAhead].organisation);
     transfer(from, Account::org(payments[i].organisation), payments[i].amount, channel);
   }
 }

@@ -151,6 +151,16 @@ class World {
     Grosze amount = 0;
   };
   void pay_each(Account from, std::span<const Payment> payments, Channel channel);
+  // A hint that organisation i's record (its kind, life, cash and revenue: what a transfer
+  // and most checks read) is wanted soon: long passes over organisations scattered in memory
+  // issue it a few items ahead, so that the fetches overlap instead of waiting in turn.
+  static constexpr std::size_t kPrefetchAhead = 8;  // items ahead: about one memory fetch at such a pass's pace
+  void prefetch_org(std::uint32_t i) const {
+    const Organisation& o = graph_[i];
+    __builtin_prefetch(&o.kind, 0);
+    __builtin_prefetch(&o.cash, 0);
+    __builtin_prefetch(&o.revenue, 0);
+  }
   [[nodiscard]] Grosze money_total() const;                    // zero whenever the ledger balances
   [[nodiscard]] std::vector<LedgerFlow> ledger_flows() const;  // this month's, in a fixed order
   [[nodiscard]] std::string_view account_class(Account a) const;

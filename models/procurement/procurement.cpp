@@ -158,7 +158,14 @@ void Procurement::pay_and_settle(World& world) {
     member.contracted = std::max(Grosze{0}, member.contracted - part.monthly);
     part.active = false;
   };
-  for (Contract& c : contracts_) {
+  for (std::size_t i = 0; i < contracts_.size(); ++i) {
+    // Members are scattered in memory: fetch the parts, then the members, a few contracts ahead.
+    constexpr std::size_t kAhead = World::kPrefetchAhead;
+    if (i + 2 * kAhead < contracts_.size()) __builtin_prefetch(contracts_[i + 2 * kAhead].parts.data());
+    if (i + kAhead < contracts_.size()) {
+      for (const ContractPart& part : contracts_[i + kAhead].parts) world.prefetch_org(part.org);
+    }
+    Contract& c = contracts_[i];
     const bool buyer_alive = world.org(c.buyer).alive;
     const bool running = c.first_payment <= step && step < c.end_step;
     for (ContractPart& part : c.parts) {
@@ -184,9 +191,9 @@ void Procurement::pay_and_settle(World& world) {
       if (is_social_economy(member.kind)) flows_.payments_social_economy += part.monthly;
     }
   }
-  std::vector<Contract> kept;
-  kept.reserve(contracts_.size());
-  for (Contract& c : contracts_) {
+  std::size_t kept = 0;  // contracts kept move up in place, in order
+  for (std::size_t i = 0; i < contracts_.size(); ++i) {
+    Contract& c = contracts_[i];
     const bool done = c.end_step <= step + 1;  // this month's payment was its last
     if (done) {
       for (ContractPart& part : c.parts) {
@@ -201,9 +208,10 @@ void Procurement::pay_and_settle(World& world) {
       world.log("contract_ended", c.buyer, c.parts.front().org, 0, "no member left");
       continue;
     }
-    kept.push_back(std::move(c));
+    if (kept != i) contracts_[kept] = std::move(c);
+    ++kept;
   }
-  contracts_ = std::move(kept);
+  contracts_.resize(kept);
 }
 
 std::vector<Procurement::RoundPlan> Procurement::plan_rounds(const World& world) const {

@@ -191,14 +191,13 @@ void ReplicateRun::observe() {
   const int every = world_.spec().output.tie_snapshot_every;
   const bool snapshot = step % every == 0 || step == world_.clock().steps() - 1;
   if (snapshot) {
-    ties_.clear();
-    const OrgGraph& g = world_.graph();
-    for (auto e : boost::make_iterator_range(boost::edges(g))) {
-      const Tie& t = g[e];
-      if (!t.active_at(step)) continue;
-      ties_.push_back(TieRow{static_cast<std::uint32_t>(boost::source(e, g)),
-                             static_cast<std::uint32_t>(boost::target(e, g)), t.kind, t.strength, t.start_step});
-    }
+    // The ties in force, from the cache brought up to date above: by source, and each
+    // source's in the order they were made.
+    ties_ = parallel_gather<TieRow>(n, kOrgRowChunk, [&](std::size_t begin, std::size_t end, std::vector<TieRow>& out) {
+      for (const ActiveTie& t : ties.from(begin, end)) {
+        out.push_back(TieRow{t.source, t.target, t.kind, t.strength, t.start_step});
+      }
+    });
   }
   flows_ = world_.ledger_flows();
   record_ = StepRecord{

@@ -11,6 +11,7 @@
 
 #include "sim/parallel.h"
 #include "sim/registry.h"
+#include "sim/task_groups.h"
 
 namespace partnersim::models {
 
@@ -118,6 +119,14 @@ bool served_before(const Request& a, const Request& b) {
   return a.person < b.person;
 }
 
+// What one chunk of groups of municipalities did while serving requests: counts only.
+struct ServeTally {
+  ReintegrationFlows flows;
+  std::array<std::int64_t, kPersonStateCount> in_state{};
+  std::int64_t job_entries = 0;
+};
+constexpr std::size_t kServeGroupChunk = 16;  // groups of municipalities per chunk
+
 // What one chunk of the parallel pass decided.
 struct ChunkResult {
   std::array<std::vector<Request>, kResourceCount> requests;
@@ -128,11 +137,18 @@ struct ChunkResult {
 
 void add_flows(ReintegrationFlows& into, const ReintegrationFlows& f) {
   into.referrals += f.referrals;
+  into.entries += f.entries;
+  into.waiting += f.waiting;
   into.completions += f.completions;
   into.dropouts += f.dropouts;
+  into.cut += f.cut;
+  into.placements += f.placements;
+  into.direct_hires += f.direct_hires;
   into.to_open_market += f.to_open_market;
   into.job_losses += f.job_losses;
   into.relapses += f.relapses;
+  into.shelter_entries += f.shelter_entries;
+  into.flat_entries += f.flat_entries;
   into.rehoused += f.rehoused;
   into.back_to_street += f.back_to_street;
   into.retained_12m += f.retained_12m;
@@ -170,14 +186,15 @@ void Reintegration::setup(World& world) {
   referrers_ = world.organisations_of({OrgKind::SocialAssistanceCentre, OrgKind::LabourOffice});
 }
 
-void Reintegration::relocate(World& world, std::size_t person, PersonState to, std::uint32_t placement) {
+void Reintegration::relocate(World& world, std::size_t person, PersonState to, std::uint32_t placement,
+                             std::array<std::int64_t, kPersonStateCount>& in_state) {
   People& people = world.people();
   const PersonState from = people.state[person];
   if (const auto r = held(from); r && people.placement[person] != kNoOrganisation) {
     --occupancy(world.org(people.placement[person]), *r);
   }
-  --in_state_[idx(from)];
-  ++in_state_[idx(to)];
+  --in_state[idx(from)];
+  ++in_state[idx(to)];
   people.move(person, to, placement);
   if (const auto r = held(to)) ++occupancy(world.org(placement), *r);
 }
@@ -222,16 +239,16 @@ void Reintegration::cut_without_capacity(World& world) {
     --excess[idx(*r)][org];
     switch (*r) {
       case Resource::Programme:
-        relocate(world, i, PersonState::Excluded, kNoOrganisation);
+        relocate(world, i, PersonState::Excluded, kNoOrganisation, in_state_);
         ++flows_.cut;
         break;
       case Resource::Job:
-        relocate(world, i, PersonState::Excluded, kNoOrganisation);
+        relocate(world, i, PersonState::Excluded, kNoOrganisation, in_state_);
         ++flows_.job_losses;
         break;
       case Resource::Shelter:
       case Resource::Flat:
-        relocate(world, i, PersonState::Street, kNoOrganisation);
+        relocate(world, i, PersonState::Street, kNoOrganisation, in_state_);
         ++flows_.back_to_street;
         break;
     }
@@ -443,57 +460,81 @@ void Reintegration::step(Phase /*phase*/, World& world) {
         if (bound[m] < requests_m) std::nth_element(from, from + bound[m], from + requests_m, served_before);
       }
     });
-    using Candidate = std::tuple<bool, int, std::uint32_t>;  // (not tied, -free, index): smallest is best
-    std::set<Candidate> candidates;
+    // Municipalities are served in index order, each from its own candidates. Those whose
+    // candidates, and the places their requesters leave, are distinct touch nothing in
+    // common: such groups are served side by side, each in order, and add up integers after.
+    const auto groups = groups_sharing_items(munis, n_orgs, [&](std::uint32_t m, auto&& name) {
+      if (first[m] == first[m + 1]) return;
+      for (const std::uint32_t o : providers_in(m)) name(o);
+      if (r == Resource::Programme) {
+        for (const std::uint32_t o : referral_hosts_[m]) name(o);
+      }
+      for (std::size_t q = first[m]; q < first[m] + static_cast<std::size_t>(bound[m]); ++q) {
+        const std::uint32_t person = queue[q].person;
+        if (held(people.state[person]) && people.placement[person] != kNoOrganisation) name(people.placement[person]);
+      }
+    });
     std::vector<std::uint8_t> tied_mark(n_orgs, 0);
-    for (std::size_t m = 0; m < munis; ++m) {
-      const auto begin = queue.begin() + static_cast<std::ptrdiff_t>(first[m]);
-      const auto end = queue.begin() + static_cast<std::ptrdiff_t>(first[m + 1]);
-      if (begin == end) continue;
-      const auto in_bound = begin + bound[m];  // the requests beyond were set aside above
-      const std::span<const std::uint32_t> tied = r == Resource::Programme
-                                                      ? std::span<const std::uint32_t>(referral_hosts_[m])
-                                                      : std::span<const std::uint32_t>();
-      for (std::uint32_t o : tied) tied_mark[o] = 1;
-      candidates.clear();
-      for (const std::span<const std::uint32_t> list : {providers_in(m), tied}) {
-        for (std::uint32_t o : list) {
-          if (free[o] > 0) candidates.emplace(tied_mark[o] == 0, -free[o], o);
-        }
-      }
-      std::int64_t places = 0;
-      for (const Candidate& c : candidates) places -= std::get<1>(c);
-      auto served_end = in_bound;
-      if (places < in_bound - begin) {
-        served_end = begin + static_cast<std::ptrdiff_t>(places);
-        std::nth_element(begin, served_end, in_bound, served_before);
-      }
-      if (r == Resource::Programme) flows_.waiting += end - served_end;
-      std::sort(begin, served_end, served_before);
-      for (auto q = begin; q != served_end; ++q) {
-        const std::uint32_t best = std::get<2>(*candidates.begin());  // some place is free
-        candidates.erase(candidates.begin());
-        --free[best];
-        if (free[best] > 0) candidates.emplace(tied_mark[best] == 0, -free[best], best);
-        relocate(world, q->person, state_holding(r), best);
-        switch (r) {
-          case Resource::Programme:
-            ++flows_.entries;
-            break;
-          case Resource::Job:
-            ++(q->priority < 1.0 ? flows_.placements : flows_.direct_hires);
-            people.job_entry_step[q->person] = static_cast<std::int16_t>(step);
-            ++job_entries_by_step_.at(static_cast<std::size_t>(step));
-            break;
-          case Resource::Shelter:
-            ++flows_.shelter_entries;
-            break;
-          case Resource::Flat:
-            ++flows_.flat_entries;
-            break;
-        }
-      }
-      for (std::uint32_t o : tied) tied_mark[o] = 0;
+    const auto tallies = parallel_chunk_results<ServeTally>(
+        groups.size(), kServeGroupChunk, [&](std::size_t g_begin, std::size_t g_end, ServeTally& tally) {
+          using Candidate = std::tuple<bool, int, std::uint32_t>;  // (not tied, -free, index): smallest is best
+          std::set<Candidate> candidates;
+          for (std::size_t g = g_begin; g < g_end; ++g) {
+            for (const std::uint32_t m : groups[g]) {
+              const auto begin = queue.begin() + static_cast<std::ptrdiff_t>(first[m]);
+              const auto end = queue.begin() + static_cast<std::ptrdiff_t>(first[m + 1]);
+              if (begin == end) continue;
+              const auto in_bound = begin + bound[m];  // the requests beyond were set aside above
+              const std::span<const std::uint32_t> tied = r == Resource::Programme
+                                                              ? std::span<const std::uint32_t>(referral_hosts_[m])
+                                                              : std::span<const std::uint32_t>();
+              for (std::uint32_t o : tied) tied_mark[o] = 1;
+              candidates.clear();
+              for (const std::span<const std::uint32_t> list : {providers_in(m), tied}) {
+                for (std::uint32_t o : list) {
+                  if (free[o] > 0) candidates.emplace(tied_mark[o] == 0, -free[o], o);
+                }
+              }
+              std::int64_t places = 0;
+              for (const Candidate& c : candidates) places -= std::get<1>(c);
+              auto served_end = in_bound;
+              if (places < in_bound - begin) {
+                served_end = begin + static_cast<std::ptrdiff_t>(places);
+                std::nth_element(begin, served_end, in_bound, served_before);
+              }
+              if (r == Resource::Programme) tally.flows.waiting += end - served_end;
+              std::sort(begin, served_end, served_before);
+              for (auto q = begin; q != served_end; ++q) {
+                const std::uint32_t best = std::get<2>(*candidates.begin());  // some place is free
+                candidates.erase(candidates.begin());
+                --free[best];
+                if (free[best] > 0) candidates.emplace(tied_mark[best] == 0, -free[best], best);
+                relocate(world, q->person, state_holding(r), best, tally.in_state);
+                switch (r) {
+                  case Resource::Programme:
+                    ++tally.flows.entries;
+                    break;
+                  case Resource::Job:
+                    ++(q->priority < 1.0 ? tally.flows.placements : tally.flows.direct_hires);
+                    people.job_entry_step[q->person] = static_cast<std::int16_t>(step);
+                    ++tally.job_entries;
+                    break;
+                  case Resource::Shelter:
+                    ++tally.flows.shelter_entries;
+                    break;
+                  case Resource::Flat:
+                    ++tally.flows.flat_entries;
+                    break;
+                }
+              }
+              for (std::uint32_t o : tied) tied_mark[o] = 0;
+            }
+          }
+        });
+    for (const ServeTally& tally : tallies) {  // integers: exact in any order
+      add_flows(flows_, tally.flows);
+      for (std::size_t s = 0; s < kPersonStateCount; ++s) in_state_[s] += tally.in_state[s];
+      job_entries_by_step_.at(static_cast<std::size_t>(step)) += tally.job_entries;
     }
     // Over the operating organisations (the others add no capacity, and only those offering
     // places have free ones).

@@ -74,7 +74,9 @@ class Reintegration final : public Module {
  private:
   void cut_without_capacity(World& world);
   // Moves a person, keeping the organisations' occupancy and the state counts right.
-  void relocate(World& world, std::size_t person, PersonState to, std::uint32_t placement);
+  // Moves a person, adjusting both organisations' occupancy and the count per state in `in_state`.
+  static void relocate(World& world, std::size_t person, PersonState to, std::uint32_t placement,
+                       std::array<std::int64_t, kPersonStateCount>& in_state);
   void prepare_referrals(const World& world);
 
   ReintegrationParams p_;

@@ -118,6 +118,7 @@ class World {
   // Those of them in one sector (sectors never change during a run): the sellers and
   // bidders of one local market or tender, found without visiting the other sectors'.
   [[nodiscard]] std::span<const std::uint32_t> organisations_in(std::uint32_t m, std::uint32_t sector) const {
+    if (sector >= place_sectors_) return {};  // no organisation is in that sector
     return by_place_and_sector_.group(static_cast<std::size_t>(m) * place_sectors_ + sector);
   }
   // Organisations of one kind, in index order: the candidates of passes that concern one

@@ -11,7 +11,7 @@ namespace partnersim::models {
 
 namespace {
 
-// Markets per chunk of the parallel pass: a market reads its municipality's organisations.
+// Markets per chunk of the parallel pass: a market reads its place's organisations of its sector.
 constexpr std::size_t kMarketChunk = 64;
 
 // What one chunk of markets sells, in market order, and its counters.

@@ -113,14 +113,15 @@ void Procurement::step(Phase /*phase*/, World& world) {
   // group's rounds run in order, and their outcomes are replayed in buyer order, so the
   // result is that of running every round one after another.
   const std::vector<RoundPlan> plans = plan_rounds(world);
+  auto named_by = [&plans](std::uint32_t r, auto&& name) {
+    for (const DemandPlan& dp : plans[r].demands) {
+      for (const std::uint32_t o : dp.bidders) name(o);
+      for (const auto& [j, strength] : dp.partners) name(j);
+    }
+    for (const std::uint32_t o : plans[r].founded) name(o);
+  };
   std::vector<TenderGroup> groups;
-  for (auto& rounds : groups_sharing_items(plans.size(), world.organisation_count(), [&](std::uint32_t r, auto&&name) {
-         for (const DemandPlan& dp : plans[r].demands) {
-           for (const std::uint32_t o : dp.bidders) name(o);
-           for (const auto& [j, strength] : dp.partners) name(j);
-         }
-         for (const std::uint32_t o : plans[r].founded) name(o);
-       })) {
+  for (auto& rounds : groups_sharing_items(plans.size(), world.organisation_count(), named_by)) {
     groups.push_back({std::move(rounds), {}});
   }
   std::vector<RoundOutcome> outcomes(tendering_.size());

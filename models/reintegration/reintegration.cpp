@@ -99,16 +99,17 @@ struct Departure {
 
 constexpr std::size_t kMunicipalityChunk = 64;  // municipalities per chunk of parallel passes
 
-// Requests filed by municipality (a counting sort, keeping their order within one):
-// municipality m's are queue[first[m], first[m + 1]).
-std::vector<std::size_t> file_by_municipality(std::vector<Request>& queue, std::size_t munis) {
-  std::vector<std::size_t> first(munis + 1, 0);
-  for (const Request& q : queue) ++first[q.municipality + 1];
+// Items filed by key(item) < groups (a counting sort, keeping their order within a group):
+// group k's are items[first[k], first[k + 1]), with `first` returned.
+template <typename T, typename Key>
+std::vector<std::size_t> file_by(std::vector<T>& items, std::size_t groups, Key key) {
+  std::vector<std::size_t> first(groups + 1, 0);
+  for (const T& item : items) ++first[key(item) + 1];
   std::partial_sum(first.begin(), first.end(), first.begin());
-  std::vector<Request> filed(queue.size());
+  std::vector<T> filed(items.size());
   std::vector<std::size_t> fill(first.begin(), first.end() - 1);
-  for (const Request& q : queue) filed[fill[q.municipality]++] = q;
-  queue.swap(filed);
+  for (const T& item : items) filed[fill[key(item)]++] = item;
+  items.swap(filed);
   return first;
 }
 
@@ -423,20 +424,17 @@ void Reintegration::step(Phase /*phase*/, World& world) {
     capacity_[idx(r)] = 0;
     for (const std::int64_t places : places_parts) capacity_[idx(r)] += places;  // integers: exact in any order
     // Providers per municipality, in index order: providers[provider_first[m], provider_first[m + 1]).
-    std::vector<std::size_t> provider_first(munis + 1, 0);
-    for (const Offer& f : offered) ++provider_first[f.municipality + 1];
-    std::partial_sum(provider_first.begin(), provider_first.end(), provider_first.begin());
-    std::vector<std::uint32_t> providers(offered.size());
-    {
-      std::vector<std::size_t> next(provider_first.begin(), provider_first.end() - 1);
-      for (const Offer& f : offered) providers[next[f.municipality]++] = f.organisation;
-    }
+    std::vector<Offer> filed = offered;
+    const std::vector<std::size_t> provider_first =
+        file_by(filed, munis, [](const Offer& f) { return f.municipality; });
+    std::vector<std::uint32_t> providers(filed.size());
+    std::transform(filed.begin(), filed.end(), providers.begin(), [](const Offer& f) { return f.organisation; });
     auto providers_in = [&](std::size_t m) {
       return std::span<const std::uint32_t>(providers).subspan(provider_first[m],
                                                                provider_first[m + 1] - provider_first[m]);
     };
     auto& queue = requests[idx(r)];
-    const std::vector<std::size_t> first = file_by_municipality(queue, munis);
+    const std::vector<std::size_t> first = file_by(queue, munis, [](const Request& q) { return q.municipality; });
     // Each municipality in turn keeps its candidate hosts with free places (its own
     // providers and, for programmes, its referral-tied hosts) ordered best first: tied hosts,
     // then the most free places, then the lower index; each request in priority order takes

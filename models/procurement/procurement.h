@@ -149,7 +149,8 @@ class Procurement final : public Module {
   };
   // What a tender round does to the world besides committing capacity, replayed after all
   // rounds in buyer order, so that the events, proposals and contracts come out in the order
-  // of rounds run one after another.
+  // of rounds run one after another. An event is World::log's arguments (a LoggedEvent
+  // without its step), its kind a literal held by view, so parallel rounds allocate no copy.
   struct RoundEvent {
     std::string_view kind;
     std::uint32_t source = kNoOrganisation;
